@@ -1,0 +1,149 @@
+"""Grading results: small dataclasses, kept in a ``dlcourse_result`` table of the gradebook.
+
+nbgrader's gradebook stores points per cell but not *why* a cell failed, nor that a
+submission could not be graded at all (it then shows 0). ``dlcourse`` keeps one row per
+(student, chapter) beside nbgrader's tables, in the same database (SQLite or any
+SQLAlchemy URL): the status (``graded`` or ``failed``), the reason for a failure, and
+each exercise's points and diagnosis. Feedback, export and report read from here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+GRADED = "graded"
+FAILED = "failed"
+
+_metadata = sa.MetaData()
+result_table = sa.Table(
+    "dlcourse_result",
+    _metadata,
+    sa.Column("student_id", sa.String(128), primary_key=True),
+    sa.Column("chapter", sa.String(128), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("exercises", sa.Text, nullable=False),  # JSON list of ExerciseResult
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("graded_at", sa.String(32), nullable=False),
+)
+
+
+@dataclass
+class ExerciseResult:
+    """One graded exercise (one nbgrader test cell) of one submission.
+
+    Attributes
+    ----------
+    function : str
+        The exercise's function name (the test cell's ``grade_id`` without ``test_``).
+    points, max_points : float
+    diagnosis : str or None
+        The check's failure message, or None when the exercise passed.
+    """
+
+    function: str
+    points: float
+    max_points: float
+    diagnosis: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.points >= self.max_points
+
+
+@dataclass
+class SubmissionResult:
+    """The outcome of grading one student's notebook for one chapter.
+
+    ``status`` is ``"graded"`` (``exercises`` holds the scores) or ``"failed"`` (the
+    submission could not be graded; ``reason`` says why and there is no score, not 0).
+    """
+
+    student: str
+    chapter: str
+    status: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    reason: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def graded(self) -> bool:
+        return self.status == GRADED
+
+    @property
+    def score(self) -> float | None:
+        """Total points, or None for a submission that could not be graded."""
+        return sum(e.points for e in self.exercises) if self.graded else None
+
+    @property
+    def max_score(self) -> float:
+        return sum(e.max_points for e in self.exercises)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> SubmissionResult:
+        data = json.loads(text)
+        data["exercises"] = [ExerciseResult(**e) for e in data["exercises"]]
+        return cls(**data)
+
+
+def _engine(db_url: str) -> sa.Engine:
+    engine = sa.create_engine(db_url)
+    _metadata.create_all(engine)
+    return engine
+
+
+def save_results(db_url: str, results: list[SubmissionResult]) -> None:
+    """Insert or replace the rows of these submissions (re-grading replaces old rows)."""
+    if not results:
+        return
+    engine = _engine(db_url)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        with engine.begin() as conn:
+            for r in results:
+                c = result_table.c
+                key = (c.student_id == r.student) & (c.chapter == r.chapter)
+                conn.execute(result_table.delete().where(key))
+                conn.execute(
+                    result_table.insert().values(
+                        student_id=r.student,
+                        chapter=r.chapter,
+                        status=r.status,
+                        reason=r.reason,
+                        exercises=json.dumps([asdict(e) for e in r.exercises]),
+                        seconds=float(r.seconds),
+                        graded_at=now,
+                    )
+                )
+    finally:
+        engine.dispose()  # no pooled connection may outlive the call into a forked worker
+
+
+def load_results(db_url: str) -> list[SubmissionResult]:
+    """Every stored result, sorted by chapter then student."""
+    engine = _engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(result_table).order_by(result_table.c.chapter, result_table.c.student_id)
+            ).all()
+    finally:
+        engine.dispose()
+    return [
+        SubmissionResult(
+            student=row.student_id,
+            chapter=row.chapter,
+            status=row.status,
+            reason=row.reason,
+            exercises=[ExerciseResult(**e) for e in json.loads(row.exercises)],
+            seconds=row.seconds,
+        )
+        for row in rows
+    ]

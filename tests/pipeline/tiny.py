@@ -1,0 +1,110 @@
+"""Tiny nbgrader source notebooks for the pipeline tests (independent of the real chapters).
+
+Each chapter has the exercise ids of ``graders.exercises`` but trivial content, plain
+``assert`` checks with fixed diagnoses, and a hidden test holding a marker that must never
+reach feedback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HIDDEN_MARKER = "HIDDEN_MARKER_7319"
+
+# function -> (correct body, visible check, diagnosis of the visible check)
+EXERCISES = {
+    "01_numpy": {
+        "sigmoid": (
+            "def sigmoid(Z):\n    return 1 / (1 + np.exp(-Z))",
+            "assert abs(float(sigmoid(np.array(2.0))) - 0.8807970779778823) < 1e-12, "
+            "'sigmoid(2) is wrong: check the sign of the exponent'",
+        ),
+        "sigmoid_derivative": (
+            "def sigmoid_derivative(Z):\n    s = 1 / (1 + np.exp(-Z))\n    return s * (1 - s)",
+            "assert abs(float(sigmoid_derivative(np.array(0.0))) - 0.25) < 1e-12, "
+            "'sigmoid_derivative(0) is not 0.25: use s * (1 - s)'",
+        ),
+        "row_means": (
+            "def row_means(X):\n    return X.mean(axis=1, keepdims=True)",
+            "assert row_means(np.ones((3, 2))).shape == (3, 1), "
+            "'row_means has the wrong shape: use keepdims=True'",
+        ),
+    },
+    "02_logistic": {
+        "forward": (
+            "def forward(w, b, X):\n    return 1 / (1 + np.exp(-(w.T @ X + b)))",
+            "assert forward(np.zeros((2, 1)), 0.0, np.ones((2, 3))).shape == (1, 3), "
+            "'forward returns the wrong shape: use w.T @ X'",
+        ),
+        "compute_cost": (
+            "def compute_cost(A, Y):\n"
+            "    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))",
+            "assert abs(compute_cost(np.full((1, 2), 0.5), np.ones((1, 2))) - np.log(2)) < 1e-12, "
+            "'compute_cost is wrong: average the cross-entropy over m'",
+        ),
+        "backward": (
+            "def backward(X, A, Y):\n"
+            "    m = X.shape[1]\n"
+            "    dZ = A - Y\n"
+            "    return {'dw': X @ dZ.T / m, 'db': float(dZ.sum() / m)}",
+            "assert np.allclose("
+            "backward(np.ones((2, 2)), np.ones((1, 2)), np.zeros((1, 2)))['dw'], 1), "
+            "'dw is wrong: divide by m'",
+        ),
+    },
+}
+POINTS = {"sigmoid": 2, "backward": 3, "forward": 2, "compute_cost": 2}
+
+
+def solution_cell(function: str, body: str) -> nbformat.NotebookNode:
+    lines = body.splitlines()
+    source = "\n".join(
+        [lines[0], "    ### BEGIN SOLUTION", *lines[1:], "    ### END SOLUTION"]
+    )
+    return new_code_cell(
+        source,
+        metadata={"nbgrader": {"grade": False, "solution": True, "locked": False,
+                               "grade_id": function, "schema_version": 3}},
+    )
+
+
+def test_cell(function: str, check: str, points: int) -> nbformat.NotebookNode:
+    source = "\n".join([
+        check,
+        f"print('{function} ok')",
+        "### BEGIN HIDDEN TESTS",
+        f"{HIDDEN_MARKER} = 1.0",
+        f"assert {HIDDEN_MARKER} == 1.0, 'hidden {function} case failed'",
+        "### END HIDDEN TESTS",
+    ])
+    return new_code_cell(
+        source,
+        metadata={"nbgrader": {"grade": True, "solution": False, "locked": True,
+                               "grade_id": f"test_{function}", "points": points,
+                               "schema_version": 3}},
+    )
+
+
+def write_notebooks(folder: Path) -> Path:
+    """Write ``folder/<chapter>/<chapter>.ipynb`` for the tiny chapters; return folder."""
+    for chapter, exercises in EXERCISES.items():
+        cells = [
+            new_markdown_cell(f"# {chapter} (tiny test chapter)"),
+            new_code_cell(
+                "import numpy as np",
+                metadata={"nbgrader": {"grade": False, "solution": False, "locked": True,
+                                       "grade_id": "setup", "schema_version": 3}},
+            ),
+        ]
+        for function, (body, check) in exercises.items():
+            points = POINTS.get(function, 1)
+            cells += [solution_cell(function, body), test_cell(function, check, points)]
+        nb = new_notebook(cells=cells, metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        })
+        (folder / chapter).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / chapter / f"{chapter}.ipynb")
+    return folder
