@@ -1,0 +1,57 @@
+"""Checks for the course's graded functions: instant, honest, diagnostic feedback.
+
+A notebook's test cell calls ``graders.checks.<module>.check_<function>(fn)``, e.g.
+``check_sigmoid(sigmoid)``: it runs the learner's function on fresh seeded cases, compares
+with the ``dlnotes`` reference, prints one line on success and raises ``AssertionError``
+with a diagnosis of the likely mistake otherwise. ``hidden=True`` adds the hidden cases.
+
+This package imports only numpy, dlnotes and the standard library, because it runs
+inside the learner's kernel. How to write a spec: see :mod:`graders.checks._core`.
+The trusted out-of-kernel grader reuses the same specs through :func:`get_spec`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from graders.checks._core import (
+    Array,
+    Case,
+    CheckFailure,
+    Dict,
+    Scalar,
+    Spec,
+    Tuple,
+    make_check,
+    register,
+    registered,
+    run_check,
+)
+from graders.checks._diagnose import Evidence, close, mistake, rel_diff
+
+__all__ = [
+    "Array",
+    "Case",
+    "CheckFailure",
+    "Dict",
+    "Evidence",
+    "Scalar",
+    "Spec",
+    "Tuple",
+    "close",
+    "get_spec",
+    "make_check",
+    "mistake",
+    "register",
+    "rel_diff",
+    "run_check",
+]
+
+
+def get_spec(module: str, function: str) -> Spec:
+    """The spec of ``dlnotes.<module>.<function>`` (imports ``graders.checks.<module>``)."""
+    importlib.import_module(f"graders.checks.{module}")
+    spec = registered(module, function)
+    if spec is None:
+        raise KeyError(f"no check for {module}.{function}")
+    return spec
