@@ -206,6 +206,8 @@ def shape_diagnosis(ev: Evidence) -> str | None:
             f"{head}: a rank-1 array; keep the column shape with keepdims=True "
             "(or .reshape(-1, 1))"
         )
+    if len(want) == 2 and want[0] != want[1] and got in ((want[0],) * 2, (want[1],) * 2):
+        return f"{head}: that is a matrix product (np.dot or @); use * for elementwise products"
     if len(got) == 1:
         return f"{head}: a rank-1 array; use 2-D arrays such as (n, 1) or (1, m)"
     if len(want) == 2 and got == want[::-1]:
