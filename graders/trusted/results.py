@@ -1,0 +1,75 @@
+"""The results of trusted grading: small dataclasses the pipeline stores and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """The trusted verdict on one graded function.
+
+    Attributes
+    ----------
+    function : str
+        The graded function (also its solution cell's ``grade_id``).
+    grade_id : str
+        The ``grade_id`` of the exercise's test cell, ``test_<function>``: the cell whose
+        score this result replaces in the gradebook.
+    points, max_points : int
+        Points earned (all or nothing) and available.
+    passed : bool
+        True when every hidden case matched the reference.
+    diagnosis : str
+        Why it failed ("" when it passed); never contains expected values.
+    """
+
+    function: str
+    grade_id: str
+    points: int
+    max_points: int
+    passed: bool
+    diagnosis: str = ""
+
+
+@dataclass
+class TrustedResult:
+    """The trusted grade of one submission notebook.
+
+    Attributes
+    ----------
+    chapter : str
+        The chapter (nbgrader assignment) it was graded as.
+    seed : int
+        The seed the hidden cases were drawn from (re-grading with it repeats the run).
+    status : str
+        ``"graded"`` or ``"ungradable"`` (the notebook could not be read or holds no
+        exercise of this chapter; every exercise then scores 0).
+    message : str
+        A one-line summary for the instructor (why ungradable, what the sandbox did).
+    sandbox : str
+        ``"bwrap"``, or ``"weak"`` when grading ran without bwrap (explicitly allowed).
+    exercises : list of ExerciseResult
+        One per graded function of the chapter, in notebook order.
+    seconds : float
+        Wall-clock time spent grading this notebook.
+    """
+
+    chapter: str
+    seed: int
+    status: str
+    message: str
+    sandbox: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> int:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def max_score(self) -> int:
+        return sum(e.max_points for e in self.exercises)
+
+    def by_function(self) -> dict[str, ExerciseResult]:
+        return {e.function: e for e in self.exercises}

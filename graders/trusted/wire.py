@@ -1,0 +1,129 @@
+"""Plain data across the sandbox boundary: a JSON tree plus the arrays of one ``.npz``.
+
+Both sides use this module; it imports only the standard library and numpy, because the
+child runs it too. Arrays are read with ``allow_pickle=False`` from uncompressed ``.npz``
+members of bounded size, so a hostile file can neither run code nor exhaust memory.
+
+The JSON tree encodes ``None``, bool, int, float, str, ndarrays (``{"nd": key}``) and
+lists, tuples and str-keyed dicts of those.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import stat
+import zipfile
+
+import numpy as np
+
+MAX_FILE_BYTES = 64_000_000
+MAX_ARRAY_BYTES = 16_000_000
+
+
+class WireError(Exception):
+    """A file from the other side is missing, too large or malformed."""
+
+
+def encode(value, arrays: dict[str, np.ndarray]):
+    """``value`` as a JSON-able tree; its ndarrays are added to ``arrays``."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        key = f"a{len(arrays)}"
+        arrays[key] = np.array(value)  # a plain base-class copy
+        return {"nd": key}
+    if isinstance(value, tuple) and _is_dlnotes_namedtuple(type(value)):
+        kind = type(value)
+        return {"named": [kind.__module__, kind.__qualname__, [encode(v, arrays) for v in value]]}
+    if isinstance(value, tuple):
+        return {"tuple": [encode(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return {"list": [encode(v, arrays) for v in value]}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"dict": [[k, encode(v, arrays)] for k, v in value.items()]}
+    raise TypeError(f"cannot send a {type(value).__name__} across the sandbox boundary")
+
+
+def _is_dlnotes_namedtuple(kind: type) -> bool:
+    return hasattr(kind, "_fields") and kind.__module__.startswith("dlnotes.")
+
+
+def decode(tree, arrays, *, named: bool = False):
+    """The value ``encode`` turned into ``tree``; ``arrays`` maps keys to ndarrays.
+
+    dlnotes named tuples (caches) are rebuilt only when ``named`` (in the child, which
+    receives them from the parent); elsewhere they are refused.
+    """
+    if tree is None or isinstance(tree, bool | int | float | str):
+        return tree
+    try:
+        ((kind, body),) = tree.items()
+        if kind == "nd":
+            return arrays[body]
+        if kind == "tuple":
+            return tuple(decode(v, arrays, named=named) for v in body)
+        if kind == "list":
+            return [decode(v, arrays, named=named) for v in body]
+        if kind == "dict":
+            return {str(k): decode(v, arrays, named=named) for k, v in body}
+        if kind == "named" and named:
+            module, qualname, items = body
+            if module.startswith("dlnotes."):
+                cls = getattr(importlib.import_module(module), qualname)
+                return cls(*(decode(v, arrays, named=named) for v in items))
+    except (AttributeError, KeyError, TypeError, ValueError, ImportError):
+        pass
+    raise WireError(f"malformed value {str(tree)[:80]!r}")
+
+
+def open_regular(path: str):
+    """Open a regular file without following symlinks and without blocking on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        raise WireError(f"{os.path.basename(path)} is missing ({error.strerror})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        os.close(fd)
+        raise WireError(f"{os.path.basename(path)} is not a regular file of sane size")
+    return os.fdopen(fd, "rb")
+
+
+def save(path_json: str, path_npz: str, value) -> None:
+    """Write ``value`` as ``path_json`` plus ``path_npz``."""
+    arrays: dict[str, np.ndarray] = {}
+    tree = encode(value, arrays)
+    np.savez(path_npz, **arrays)
+    with open(path_json, "w") as file:
+        json.dump(tree, file)
+
+
+def load(path_json: str, path_npz: str, *, named: bool = False):
+    """Read what ``save`` wrote, trusting nothing in the files."""
+    with open_regular(path_json) as file:
+        try:
+            tree = json.loads(file.read())
+        except (ValueError, RecursionError):
+            raise WireError(f"{os.path.basename(path_json)} is not valid JSON") from None
+    return decode(tree, load_arrays(path_npz), named=named)
+
+
+def load_arrays(path_npz: str) -> dict[str, np.ndarray]:
+    """Every array of an uncompressed ``.npz``, refusing pickles and oversized members."""
+    with open_regular(path_npz) as file:
+        try:
+            with zipfile.ZipFile(file) as archive:
+                for info in archive.infolist():
+                    if info.compress_type != zipfile.ZIP_STORED or info.file_size > MAX_ARRAY_BYTES:
+                        raise WireError(f"{info.filename} is compressed or too large")
+            file.seek(0)
+            with np.load(file, allow_pickle=False) as npz:
+                return {key: npz[key] for key in npz.files}
+        except WireError:
+            raise
+        except Exception as error:  # zipfile, numpy header and pickle refusals alike
+            raise WireError(f"{os.path.basename(path_npz)} is malformed: {error}") from None
