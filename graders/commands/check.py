@@ -1,0 +1,53 @@
+"""``dlcourse check``: grade your own notebook exactly as the instructor's autograde would."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from graders.exercises import CHAPTERS
+
+HELP = "grade your notebook(s) as the instructor would, hidden tests included"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="+", metavar="NOTEBOOK_OR_DIR", type=Path,
+        help="a chapter notebook, or a folder (e.g. your workspace): every chapter "
+             "notebook in it, <chapter>.ipynb, is graded")
+    parser.add_argument(
+        "--notebooks", type=Path, default=None,
+        help="the course's source chapters (default: the installed course)")
+
+
+def find_notebooks(paths: list[Path]) -> list[Path]:
+    """The notebooks to grade: files as given, and ``<chapter>.ipynb`` inside folders."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for c in CHAPTERS for p in path.rglob(f"{c}.ipynb")
+                            if ".ipynb_checkpoints" not in p.parts)
+        else:
+            found.append(path)
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    from graders.learner.grading import format_result, grade_notebooks
+    from graders.paths import NOTEBOOKS_DIR
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"dlcourse check: no such file or folder: {', '.join(map(str, missing))}")
+        return 2
+    notebooks = find_notebooks(args.paths)
+    if not notebooks:
+        print("dlcourse check: no chapter notebooks found "
+              f"(looked for {', '.join(c + '.ipynb' for c in CHAPTERS)})")
+        return 2
+    results = grade_notebooks(notebooks, notebooks_dir=args.notebooks or NOTEBOOKS_DIR)
+    for result in results:
+        print(format_result(result), flush=True)
+    if any(r.error for r in results) and not any(r.exercises for r in results):
+        return 2
+    return 0 if all(r.passed for r in results) else 1
