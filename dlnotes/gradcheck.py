@@ -244,7 +244,9 @@ def gradient_check(
     Parameters
     ----------
     cost : callable
-        ``cost(parameters) -> float``; called with new dicts, never with ``parameters``.
+        ``cost(parameters) -> float``; called with new dicts sharing the unchanged
+        arrays, which it must not modify. Compute it without cancellation (from logits
+        rather than ``log(1 - a)``): centred differences divide its roundoff by ``eps``.
     parameters : dict of str to ndarray, e.g. ``"W1"`` of shape (n1, n0)
     grads : dict of str to ndarray holding ``"d" + name`` for every parameter name,
         each of that parameter's shape (extra keys such as ``"dA0"`` are ignored)
@@ -354,16 +356,20 @@ def _off_the_corners(caches) -> dict[str, NDArray[np.bool_]]:
 
 
 class _DeepCost:
-    """The reference cost of an L-layer network that reuses the layers left unchanged.
+    r"""The cross-entropy cost of an L-layer network, computed for gradient checking.
 
-    :func:`gradient_check` perturbs one array at a time and passes every other array
-    unchanged (the very same object), so the activations below the perturbed layer are
-    those of the unperturbed network: on ``[12288, 20, 7, 5, 1]`` only a change in
-    layer 1 needs the big product ``W1 @ X``.
+    Two differences from ``compute_cost(deep_forward(X, parameters)[0], Y)``, neither
+    changing the value: the cost is computed from the output layer's ``ZL`` as
+    :math:`\log(1 + e^{\mp z})`, because ``log(1 - a)`` for ``a`` near 1 loses digits
+    that centred differences would amplify into false alarms; and the layers below the
+    perturbed one are not recomputed (:func:`gradient_check` perturbs one array at a
+    time and passes the others unchanged, as the very same objects), so on
+    ``[12288, 20, 7, 5, 1]`` only a change in layer 1 needs the big product ``W1 @ X``.
     """
 
     def __init__(self, deep, parameters: dict[str, Array], inputs: list[Array], Y):
-        self.deep, self.parameters, self.Y = deep, parameters, Y
+        self.deep, self.parameters = deep, parameters
+        self.sign = 1.0 - 2.0 * np.asarray(Y, dtype=np.float64)  # -1 where y = 1, +1 where y = 0
         self.inputs = inputs  # inputs[l - 1] = A[l-1] of the unperturbed network
         self.L = len(inputs)
 
@@ -372,12 +378,13 @@ class _DeepCost:
             (l for l in range(1, self.L + 1) if not self._unchanged(params, l)), self.L
         )
         A = self.inputs[first - 1]
-        for l in range(first, self.L + 1):
-            activation = "sigmoid" if l == self.L else "relu"
+        for l in range(first, self.L):
             A, _ = self.deep.linear_activation_forward(
-                A, params[f"W{l}"], params[f"b{l}"], activation
+                A, params[f"W{l}"], params[f"b{l}"], "relu"
             )
-        return self.deep.compute_cost(A, self.Y)
+        ZL, _ = self.deep.linear_forward(A, params[f"W{self.L}"], params[f"b{self.L}"])
+        # -log(sigmoid(z)) = log(1 + e^-z) for y = 1; -log(1 - sigmoid(z)) = log(1 + e^z).
+        return float(np.mean(np.logaddexp(0.0, self.sign * ZL)))
 
     def _unchanged(self, params: dict[str, Array], l: int) -> bool:
         return all(params[f"{kind}{l}"] is self.parameters[f"{kind}{l}"] for kind in "Wb")

@@ -1,0 +1,104 @@
+"""Rebuild the course's data files from scikit-learn's bundled copies (developers only).
+
+    python data/build.py [--out DIR]
+
+Writes ``breast_cancer.npz`` and ``digits.npz`` (see README.md beside this file) and
+prints their SHA-256 checksums. The output is byte-for-byte reproducible: the train/test
+splits come from a fixed seed and the .npz archives carry fixed timestamps, so running
+this again must give the checksums recorded in README.md and ``dlnotes/datasets.py``.
+The course itself never needs scikit-learn: it reads the shipped files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+SEED = 20261126
+TEST_FRACTION = 0.2
+
+
+def stratified_split(labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Indices (train, test), sorted, taking TEST_FRACTION of every label's examples."""
+    train, test = [], []
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        n_test = round(TEST_FRACTION * members.size)
+        test.append(members[:n_test])
+        train.append(members[n_test:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+
+
+def breast_cancer_arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Raw features as columns, label 1 = malignant (scikit-learn's target 0)."""
+    from sklearn.datasets import load_breast_cancer
+
+    bunch = load_breast_cancer()
+    X = bunch.data.T.astype(np.float64)  # (30, 569)
+    Y = (bunch.target == 0).astype(np.uint8).reshape(1, -1)  # (1, 569)
+    train, test = stratified_split(Y[0], rng)
+    return {
+        "train_X": X[:, train],
+        "train_Y": Y[:, train],
+        "test_X": X[:, test],
+        "test_Y": Y[:, test],
+        "feature_names": np.array(bunch.feature_names, dtype=str),
+    }
+
+
+def digits_arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """8x8 images flattened to columns, pixel values 0..16 as uint8, and their digits."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    X = bunch.data.T.astype(np.uint8)  # (64, 1797), row-major 8x8 pixels
+    digits = bunch.target.astype(np.uint8).reshape(1, -1)  # (1, 1797)
+    train, test = stratified_split(digits[0], rng)
+    return {
+        "train_X": X[:, train],
+        "train_digits": digits[:, train],
+        "test_X": X[:, test],
+        "test_digits": digits[:, test],
+    }
+
+
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Like ``np.savez_compressed``, with a fixed timestamp so the bytes are reproducible."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as file:
+                np.lib.format.write_array(file, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(out: Path) -> dict[str, str]:
+    """Write both files into ``out``; return ``{file name: sha256}``."""
+    out.mkdir(parents=True, exist_ok=True)
+    builders = {"breast_cancer.npz": breast_cancer_arrays, "digits.npz": digits_arrays}
+    checksums = {}
+    for offset, (name, arrays_of) in enumerate(builders.items()):
+        write_npz(out / name, arrays_of(np.random.default_rng(SEED + offset)))
+        checksums[name] = sha256(out / name)
+    return checksums
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    args = parser.parse_args(argv)
+    for name, digest in build(args.out).items():
+        print(f"{name}  sha256 {digest}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""The course's data: a generated planar "flower" set and two real sets shipped in ``data/``.
+
+Examples are columns: every loader returns ``X`` of shape ``(n_x, m)`` and labels ``Y``
+of shape ``(1, m)`` holding 0.0 or 1.0.
+
+The real sets are small ``.npz`` files read offline; each is checked against the SHA-256
+recorded below (and in ``data/README.md``) before use, so a damaged or replaced file is
+reported by name instead of silently training on wrong data. ``data/build.py`` rebuilds
+them from scikit-learn's bundled copies; the course never needs scikit-learn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+CHECKSUMS = {
+    "breast_cancer.npz": "aecdd53a1dd99d4a7bbcabdbd65361b6d3792d4ad119a3f32c3d5a1090a723b9",
+    "digits.npz": "08a667dad2da00510aca8cb601d7890051273a594a4e66fe5511da8e90b24a61",
+}
+
+
+class Dataset(NamedTuple):
+    """A binary classification set, examples as columns."""
+
+    train_X: Array  # noqa: N815 - the notes' names; (n_x, m_train)
+    train_Y: Array  # noqa: N815 - the notes' names; (1, m_train), 0.0 or 1.0
+    test_X: Array  # noqa: N815 - the notes' names; (n_x, m_test)
+    test_Y: Array  # noqa: N815 - the notes' names; (1, m_test)
+    classes: tuple[str, str]  # what label 0 and label 1 mean
+    description: str
+
+
+def data_dir() -> Path:
+    """The folder holding the data files: ``$DLNOTES_DATA``, else the repository's ``data/``."""
+    default = Path(__file__).resolve().parents[1] / "data"
+    return Path(os.environ.get("DLNOTES_DATA", default))
+
+
+def load_planar(rng: np.random.Generator, m: int = 400) -> tuple[Array, Array]:
+    r"""The planar "flower": two classes in the petals of :math:`r = 4 \sin 4t`, with noise.
+
+    No straight line separates the classes, so logistic regression does poorly and a
+    network with one hidden layer does well.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    m : int, even
+        Number of examples, half of each class.
+
+    Returns
+    -------
+    X : ndarray of shape (2, m), the points' coordinates
+    Y : ndarray of shape (1, m), 0.0 (red) or 1.0 (blue)
+    """
+    if int(m) != m or m < 2 or m % 2:
+        raise ValueError(f"m is {m!r}, expected an even number of examples >= 2")
+    n = int(m) // 2  # examples per class
+    X, Y = np.zeros((2, 2 * n)), np.zeros((1, 2 * n))
+    for label in (0, 1):
+        rows = slice(label * n, (label + 1) * n)
+        t = np.linspace(label * 3.12, (label + 1) * 3.12, n) + rng.standard_normal(n) * 0.2
+        r = 4 * np.sin(4 * t) + rng.standard_normal(n) * 0.2  # radius: the petals
+        X[:, rows] = np.stack([r * np.sin(t), r * np.cos(t)])
+        Y[0, rows] = label
+    return X, Y
+
+
+def load_breast_cancer() -> Dataset:
+    """The Wisconsin diagnostic breast cancer set: 30 cell-nucleus features, 569 tumours.
+
+    Label 1 is malignant, 0 benign. The split is fixed (456 train, 113 test, stratified).
+    Features are standardised with the *training* set's mean and standard deviation, as
+    a deployed model would have to: the test set must not leak into training.
+
+    Returns
+    -------
+    Dataset
+        ``train_X`` (30, 456), ``train_Y`` (1, 456), ``test_X`` (30, 113), ``test_Y`` (1, 113).
+    """
+    arrays = _read("breast_cancer.npz")
+    mean = arrays["train_X"].mean(axis=1, keepdims=True)  # (30, 1)
+    std = arrays["train_X"].std(axis=1, keepdims=True)  # (30, 1)
+    return Dataset(
+        (arrays["train_X"] - mean) / std,
+        arrays["train_Y"].astype(np.float64),
+        (arrays["test_X"] - mean) / std,
+        arrays["test_Y"].astype(np.float64),
+        ("benign", "malignant"),
+        "Breast Cancer Wisconsin (Diagnostic), UCI; 30 standardised features per tumour",
+    )
+
+
+def load_digits() -> Dataset:
+    """8x8 images of handwritten digits as a binary task: is the digit 5 or more?
+
+    Each column is one image, its 64 pixels in row-major order scaled to [0, 1]
+    (``X[:, i].reshape(8, 8)`` shows it). The split is fixed and stratified by digit
+    (1438 train, 359 test); about half of the examples are 5-9.
+
+    Returns
+    -------
+    Dataset
+        ``train_X`` (64, 1438), ``train_Y`` (1, 1438), ``test_X`` (64, 359), ``test_Y`` (1, 359).
+    """
+    arrays = _read("digits.npz")
+    return Dataset(
+        arrays["train_X"] / 16.0,  # pixels are 0..16
+        (arrays["train_digits"] >= 5).astype(np.float64),
+        arrays["test_X"] / 16.0,
+        (arrays["test_digits"] >= 5).astype(np.float64),
+        ("0-4", "5-9"),
+        "Optical Recognition of Handwritten Digits, UCI; 8x8 images, label 1 = digit 5-9",
+    )
+
+
+def load_digit_labels() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
+    """The digits (0-9) of :func:`load_digits`'s train and test images, each (1, m)."""
+    arrays = _read("digits.npz")
+    return arrays["train_digits"], arrays["test_digits"]
+
+
+def _read(name: str) -> dict[str, np.ndarray]:
+    """Check a data file against its recorded SHA-256, then load its arrays."""
+    path = data_dir() / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"data file {name} is missing: expected it at {path} (restore it with git, "
+            "or set DLNOTES_DATA to the folder that holds it)"
+        )
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != CHECKSUMS[name]:
+        raise ValueError(
+            f"data file {name} is corrupted or not the shipped version: {path} has "
+            f"SHA-256 {digest}, expected {CHECKSUMS[name]} (restore it with git, or "
+            "rebuild it with data/build.py)"
+        )
+    with np.load(io.BytesIO(content), allow_pickle=False) as archive:  # the bytes checked
+        return {key: archive[key] for key in archive.files}

@@ -1,0 +1,158 @@
+"""Tests for dlnotes.datasets and the shipped files in data/."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlnotes import datasets
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+FILES = ("breast_cancer.npz", "digits.npz")
+
+
+# --- planar ------------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), half=st.integers(1, 300))
+def test_planar_shapes_and_balance(seed, half):
+    X, Y = datasets.load_planar(np.random.default_rng(seed), m=2 * half)
+    assert X.shape == (2, 2 * half) and Y.shape == (1, 2 * half)
+    assert X.dtype == np.float64 and Y.dtype == np.float64
+    assert set(np.unique(Y)) <= {0.0, 1.0}
+    assert Y.sum() == half
+    # Points lie on the petals r = 4 sin(4t) plus noise of standard deviation 0.2.
+    assert np.all(np.linalg.norm(X, axis=0) < 4 + 0.2 * 8)
+
+
+def test_planar_is_reproducible_and_leaves_the_global_rng_alone():
+    state = np.random.get_state()[1].copy()
+    a = datasets.load_planar(np.random.default_rng(7))
+    b = datasets.load_planar(np.random.default_rng(7))
+    c = datasets.load_planar(np.random.default_rng(8))
+    assert np.array_equal(a[0], b[0]) and not np.array_equal(a[0], c[0])
+    assert np.array_equal(np.random.get_state()[1], state)
+
+
+def test_planar_is_not_linearly_separable():
+    # The best straight line through the origin, searched over 360 angles, misclassifies
+    # at least a quarter of the points (the petals of each class face each other).
+    X, Y = datasets.load_planar(np.random.default_rng(0))
+    best = 0.0
+    for angle in np.linspace(0, 2 * np.pi, 360, endpoint=False):
+        side = (np.cos(angle) * X[0] + np.sin(angle) * X[1] > 0).astype(float)
+        best = max(best, float(np.mean(side == Y[0])))
+    assert best < 0.75
+
+
+@pytest.mark.parametrize("m", [0, 3, 401, 2.5])
+def test_planar_rejects_odd_sizes(m):
+    with pytest.raises(ValueError, match="expected an even number"):
+        datasets.load_planar(np.random.default_rng(0), m=m)
+
+
+# --- breast cancer -----------------------------------------------------------------------
+
+
+def test_breast_cancer_shapes_and_labels():
+    data = datasets.load_breast_cancer()
+    assert data.train_X.shape == (30, 456) and data.train_Y.shape == (1, 456)
+    assert data.test_X.shape == (30, 113) and data.test_Y.shape == (1, 113)
+    assert data.classes == ("benign", "malignant")
+    # The UCI description: 212 malignant, 357 benign.
+    assert data.train_Y.sum() + data.test_Y.sum() == 212
+    labels = np.concatenate([data.train_Y, data.test_Y], axis=1)
+    assert set(np.unique(labels)) == {0.0, 1.0}
+
+
+def test_breast_cancer_is_standardised_with_training_statistics():
+    data = datasets.load_breast_cancer()
+    np.testing.assert_allclose(data.train_X.mean(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(data.train_X.std(axis=1), 1, rtol=1e-12)
+    # The test set went through the same transformation, not its own.
+    raw = np.load(DATA / "breast_cancer.npz")
+    mean = raw["train_X"].mean(axis=1, keepdims=True)
+    std = raw["train_X"].std(axis=1, keepdims=True)
+    np.testing.assert_allclose(data.test_X * std + mean, raw["test_X"], rtol=1e-12, atol=1e-12)
+    assert np.abs(data.test_X.mean(axis=1)).max() > 1e-3
+
+
+def test_breast_cancer_split_has_no_overlap():
+    raw = np.load(DATA / "breast_cancer.npz")
+    train = {tuple(column) for column in raw["train_X"].T}
+    test = {tuple(column) for column in raw["test_X"].T}
+    assert len(train) == 456 and len(test) == 113 and not train & test
+
+
+# --- digits ------------------------------------------------------------------------------
+
+
+def test_digits_shapes_range_and_labels():
+    data = datasets.load_digits()
+    assert data.train_X.shape == (64, 1438) and data.test_X.shape == (64, 359)
+    assert data.train_Y.shape == (1, 1438) and data.test_Y.shape == (1, 359)
+    for X in (data.train_X, data.test_X):
+        assert X.min() == 0.0 and X.max() == 1.0
+    train_digits, test_digits = datasets.load_digit_labels()
+    assert np.array_equal(data.train_Y, (train_digits >= 5).astype(float))
+    assert np.array_equal(data.test_Y, (test_digits >= 5).astype(float))
+    # Stratified by digit: every digit appears in both splits, in similar shares.
+    for digits in (train_digits, test_digits):
+        counts = np.bincount(digits.ravel(), minlength=10)
+        assert counts.min() > 0.08 * digits.size and counts.max() < 0.12 * digits.size
+
+
+# --- checksums and damaged files ------------------------------------------------------------
+
+
+def test_shipped_files_match_the_recorded_checksums():
+    readme = (DATA / "README.md").read_text()
+    for name in FILES:
+        digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+        assert datasets.CHECKSUMS[name] == digest
+        section = readme.split(f"## {name}")[1].split("## ")[0]
+        assert re.search(rf"SHA-256:\*\* `{digest}`", section)
+
+
+def test_a_missing_file_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLNOTES_DATA", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="data file breast_cancer.npz is missing"):
+        datasets.load_breast_cancer()
+
+
+@pytest.mark.parametrize(("name", "loader"), [("digits.npz", "load_digits"),
+                                              ("breast_cancer.npz", "load_breast_cancer")])
+def test_a_corrupted_file_is_named(tmp_path, monkeypatch, name, loader):
+    content = bytearray((DATA / name).read_bytes())
+    content[len(content) // 2] ^= 0x01  # one flipped bit
+    (tmp_path / name).write_bytes(bytes(content))
+    monkeypatch.setenv("DLNOTES_DATA", str(tmp_path))
+    with pytest.raises(ValueError, match=f"data file {re.escape(name)} is corrupted"):
+        getattr(datasets, loader)()
+
+
+def test_data_dir_follows_the_environment(tmp_path, monkeypatch):
+    for name in FILES:
+        shutil.copy(DATA / name, tmp_path / name)
+    monkeypatch.setenv("DLNOTES_DATA", str(tmp_path))
+    assert datasets.data_dir() == tmp_path
+    assert datasets.load_digits().train_X.shape == (64, 1438)
+
+
+def test_build_script_reproduces_the_shipped_files(tmp_path):
+    spec = importlib.util.spec_from_file_location("data_build", DATA / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    checksums = build.build(tmp_path)
+    assert checksums == datasets.CHECKSUMS
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes()
