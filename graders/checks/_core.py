@@ -62,6 +62,7 @@ from graders.checks._diagnose import (
     close,
     exception_diagnosis,
     fallback,
+    key_message,
     rel_diff,
 )
 from graders.checks._tamper import NP, integrity_problem, seal
@@ -86,13 +87,16 @@ class Case:
 class Array:
     """A float64 ``numpy.ndarray`` output named ``name`` (exact type: no subclasses)."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, hint: str = ""):
         self.name = name
+        self.hint = hint  # added when the value is a number instead of an array
 
     def flatten(self, value: Any, path: str, out: dict[str, np.ndarray]) -> None:
         key = path or self.name
         if type(value) is not NP.ndarray:
-            raise CheckFailure(f"{key} is {_describe(value)}, expected a numpy ndarray")
+            message = f"{key} is {_describe(value)}, expected a numpy ndarray"
+            number = isinstance(value, (float, int, NP.floating, NP.integer))
+            raise CheckFailure(f"{message}: {self.hint}" if number and self.hint else message)
         out[key] = NP.array(value, copy=True)
 
 
@@ -126,10 +130,14 @@ class Dict:
     def flatten(self, value: Any, path: str, out: dict[str, np.ndarray]) -> None:
         label = path or self.name
         if type(value) is not dict:
-            raise CheckFailure(f"{label} is {_describe(value)}, expected a dict")
-        for key, item in value.items():
+            keys = f" with keys {', '.join(map(repr, self.fields))}" if self.fields else ""
+            raise CheckFailure(f"{label} is {_describe(value)}, expected a dict{keys}")
+        for key in value:
             if type(key) is not str:
                 raise CheckFailure(f"{label} has a key {key!r} that is not a string")
+        if self.fields is not None and set(value) != set(self.fields):
+            raise CheckFailure(f"{label}: {key_message(set(value), set(self.fields))}")
+        for key, item in value.items():
             inner = (self.fields or {}).get(key, Array(key))
             inner.flatten(item, f"{path}.{key}" if path else key, out)
 
@@ -298,7 +306,7 @@ class Spec:
 
     def label(self, case: Case) -> str:
         shapes = ", ".join(
-            f"{n} {tuple(a.shape)}" if isinstance(a, NP.ndarray) else f"{n}={a!r}"
+            f"{n} {tuple(a.shape)}" if isinstance(a, NP.ndarray) else f"{n}={_short(a)}"
             for n, a in zip(self.arg_names, case.args, strict=False)
         )
         tier = "hidden case" if case.hidden else "case"
@@ -321,6 +329,10 @@ class Spec:
                 f"examples and {large} for m = 40, so it loops over the examples; use "
                 "whole-array numpy operations (np.dot, broadcasting, axis=...) instead"
             )
+
+
+def _short(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else repr(value)[:40]
 
 
 def _bad_shape(got: np.ndarray, want: np.ndarray) -> bool:
@@ -436,10 +448,12 @@ def _explain_labels(spec: Spec, fn, case: Case, message: str) -> str:
         _run_case(spec, fn, floated, spec.label(floated))
     except CheckFailure:
         return message
+    y = spec.label_arg
     return (
-        f"{message}. It works when {spec.label_arg} holds floats but not with dtype "
-        f"{dtype}: labels may be int, bool or uint8 (and -Y wraps around for uint8); "
-        f"convert first, e.g. {spec.label_arg} = {spec.label_arg}.astype(float)"
+        f"{spec.label(case)}: {spec.function} works when {y} holds floats but not when {y} "
+        f"has dtype {dtype}: labels may come as int, bool or uint8 (-{y} wraps around for "
+        f"uint8, booleans cannot be negated); convert first, e.g. {y} = {y}.astype(float). "
+        f"The failure: {message.split('): ', 1)[-1]}"
     )
 
 

@@ -38,14 +38,16 @@ def _extreme(rng: np.random.Generator, hidden: bool) -> np.ndarray:
 
 def _z_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     shapes = _HIDDEN if hidden else _VISIBLE
-    cases = [Case(f"Z {s}", (_z(rng, s),), m=s[1]) for s in shapes]
+    cases = [Case(f"m = {s[1]}", (_z(rng, s),), m=s[1]) for s in shapes]
     cases.append(Case("large |Z|", (_extreme(rng, hidden),), m=4))
     return cases
 
 
 def _dz_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     shapes = _HIDDEN if hidden else _VISIBLE
-    cases = [Case(f"dA, Z {s}", (rng.standard_normal(s), _z(rng, s)), m=s[1]) for s in shapes]
+    cases = [
+        Case(f"m = {s[1]}", (rng.standard_normal(s), _z(rng, s)), m=s[1]) for s in shapes
+    ]
     extreme = _extreme(rng, hidden) / (100.0 if hidden else 80.0)  # |Z| up to 10
     cases.append(Case("large |Z|", (rng.standard_normal(extreme.shape), extreme), m=4))
     return cases
