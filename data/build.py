@@ -67,11 +67,14 @@ def digits_arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Like ``np.savez_compressed``, with a fixed timestamp so the bytes are reproducible."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    """Like ``np.savez``, with a fixed timestamp so the bytes are reproducible.
+
+    Not compressed: deflate's output may change with the zlib version, the checksums
+    must not.
+    """
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, array in arrays.items():
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
             with archive.open(info, "w") as file:
                 np.lib.format.write_array(file, np.ascontiguousarray(array), allow_pickle=False)
 

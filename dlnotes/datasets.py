@@ -23,8 +23,8 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 
 CHECKSUMS = {
-    "breast_cancer.npz": "aecdd53a1dd99d4a7bbcabdbd65361b6d3792d4ad119a3f32c3d5a1090a723b9",
-    "digits.npz": "08a667dad2da00510aca8cb601d7890051273a594a4e66fe5511da8e90b24a61",
+    "breast_cancer.npz": "89dd01f137f8b74674478b1e52527ef9911b935d4d0c3cb31dce2a075bcb6edc",
+    "digits.npz": "d18580dd8d7de5ba522bfe22794aed0ba61fcb1474ed5ff41625c2273c698103",
 }
 
 
