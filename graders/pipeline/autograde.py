@@ -32,7 +32,9 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import nbformat
@@ -81,13 +83,11 @@ def autograde(
     ]
     previous = {(r.chapter, r.student): r.status for r in load_results(course.db_url)}
     results = []
-    with tempfile.TemporaryDirectory(prefix="dlcourse-") as scratch:
-        outcomes = run_jobs(
-            job_list,
-            workers=jobs or os.cpu_count() or 1,
-            time_limit=time_limit or DEFAULT_TIME_LIMIT,
-            scratch=Path(scratch),
-        )
+    workers = jobs or os.cpu_count() or 1
+    limit = time_limit or DEFAULT_TIME_LIMIT
+    with tempfile.TemporaryDirectory(prefix="dlcourse-") as scratch, closing(
+        run_jobs(job_list, workers=workers, time_limit=limit, scratch=Path(scratch))
+    ) as outcomes:
         for outcome in outcomes:
             chapter, name = outcome.job.key
             if outcome.ok:
@@ -146,9 +146,21 @@ def score_submission(course_dir: str, chapter: str, student: str) -> str:
     return SubmissionResult(student, chapter, GRADED, exercises).to_json()
 
 
+def _quiet_nbgrader() -> None:
+    """Silence SQLAlchemy's warning about nbgrader's own session handling.
+
+    ``Gradebook.update_or_create_submission`` triggers an ``SAWarning`` (an nbgrader
+    quirk, harmless); pytest turns RuntimeWarnings into errors and the CLI would print it.
+    """
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+
+
 def _run_nbgrader_autograde(course: Course, chapter: str, student: str) -> None:
     from nbgrader.apps.autogradeapp import AutogradeApp
 
+    _quiet_nbgrader()
     errors = _ErrorLines()
     os.chdir(course.root)
     app = AutogradeApp()
@@ -173,7 +185,8 @@ class _ErrorLines(logging.Handler):
 
     def reason(self) -> str | None:
         # the last line of a logged traceback is the exception itself
-        causes = [ln for ln in self.lines if re.match(r"^[\w.]+(Error|Exception)\b", ln)]
+        exception = re.compile(r"^[\w.]+(Error|Exception|Warning|Exit)\b")
+        causes = [ln for ln in self.lines if exception.match(ln)]
         return (causes or self.lines or [None])[-1]
 
 
@@ -253,11 +266,17 @@ def mark_ungradable(course: Course, chapter: str, student: str) -> None:
 
     Also removes a stale ``autograded/<student>/<chapter>/`` left by an earlier run.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
     stale = course.root / "autograded" / student / chapter
     if stale.exists():
         shutil.rmtree(stale)
+    with warnings.catch_warnings():
+        _quiet_nbgrader()
+        _clear_grades(course, chapter, student)
+
+
+def _clear_grades(course: Course, chapter: str, student: str) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
     with Gradebook(course.db_url, course.course_id) as gb:
         gb.update_or_create_student(student)
         try:

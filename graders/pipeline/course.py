@@ -133,7 +133,7 @@ def init_course(
     if not found:
         raise CourseError(f"no chapter notebooks found in {notebooks_dir}")
     root.mkdir(parents=True, exist_ok=True)
-    db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
+    db_url = _with_driver(db_url) if db_url else f"sqlite:///{root / 'gradebook.db'}"
     source = root / "source"
     if source.exists():
         shutil.rmtree(source)
@@ -171,6 +171,21 @@ def create_gradebook(course: Course) -> None:
     tools_on_path()
     with Gradebook(course.db_url, course.course_id):
         pass
+
+
+def _with_driver(db_url: str) -> str:
+    """Name the installed PostgreSQL driver in a bare ``postgresql://`` URL.
+
+    SQLAlchemy 2.1 takes ``postgresql://`` to mean psycopg 3; the dev extra installs
+    psycopg2 (``psycopg2-binary``), so a bare URL would fail with a missing module.
+    """
+    import importlib.util
+
+    scheme, sep, rest = db_url.partition("://")
+    if scheme == "postgresql" and sep and importlib.util.find_spec("psycopg") is None:
+        if importlib.util.find_spec("psycopg2") is not None:
+            return f"postgresql+psycopg2://{rest}"
+    return db_url
 
 
 def load_course(root: str | Path) -> Course:

@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import time
 import traceback
 from collections import deque
@@ -83,6 +84,8 @@ def _child_main(job: Job, result_path: str) -> None:
     os.dup2(devnull, 0)
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
+    # Python-level streams too: the parent's may be replaced (e.g. by pytest's capture)
+    sys.stdout = sys.stderr = open(log_fd, "w", buffering=1, closefd=False)  # noqa: SIM115
     try:
         payload = {"ok": True, "value": job.fn(*job.args)}
     except BaseException as exc:  # noqa: BLE001 - any failure is reported, never raised
@@ -94,6 +97,7 @@ def _child_main(job: Job, result_path: str) -> None:
         except psutil.NoSuchProcess:
             pass
     Path(result_path).write_text(json.dumps(payload))
+    sys.stdout.flush()
     os._exit(0)  # skip atexit handlers and inherited finalizers of the parent
 
 
