@@ -351,3 +351,4 @@ LEAKY_RELU_BACKWARD = register(
 check_leaky_relu_backward = make_check(LEAKY_RELU_BACKWARD)
 
 seal(sys.modules[__name__])
+seal(ref)

@@ -80,3 +80,4 @@ ROW_MEANS = register(
 check_row_means = make_check(ROW_MEANS)
 
 seal(sys.modules[__name__])
+seal(ref)
