@@ -244,7 +244,11 @@ def key_diagnosis(ev: Evidence) -> str | None:
     """Missing, extra or mis-cased dictionary keys."""
     if ev.stage != "keys":
         return None
-    got, want = set(ev.got), set(ev.expected)
+    return key_message(set(ev.got), set(ev.expected))
+
+
+def key_message(got: set[str], want: set[str]) -> str:
+    """Name the missing, extra or mis-cased keys of a result dict."""
     missing, extra = sorted(want - got), sorted(got - want)
     lowered = {k.lower(): k for k in extra}
     for k in missing:
