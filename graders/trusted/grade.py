@@ -54,8 +54,9 @@ def grade_notebook(
     source = Path(source_notebook or NOTEBOOKS_DIR / chapter / f"{chapter}.ipynb")
     try:
         cells = notebook.solution_cells(Path(path), [e.function for e in exercises])
-        if not cells:
-            raise notebook.NotebookError(_no_exercise_message(Path(path), chapter))
+        problem = _chapter_problem(Path(path), chapter)
+        if problem:
+            raise notebook.NotebookError(problem)
         setup = notebook.setup_cells(source)
     except notebook.NotebookError as error:
         return _ungradable(result, exercises, str(error), start)
@@ -148,12 +149,23 @@ def _ungradable(result: TrustedResult, exercises, message: str, start: float) ->
     return result
 
 
-def _no_exercise_message(path: Path, chapter: str) -> str:
+def _chapter_problem(path: Path, chapter: str) -> str | None:
+    """Why the notebook is not one of ``chapter`` (None if it is).
+
+    The chapter whose solution ``grade_id``s the notebook holds most of wins; a tie goes
+    to ``chapter``, so deleting cells never makes a notebook "another chapter".
+    """
     found = set(notebook.grade_ids(path))
-    best = max(CHAPTERS, key=lambda c: len(found & {e.function for e in chapter_exercises(c)}))
-    if best != chapter and found & {e.function for e in chapter_exercises(best)}:
+
+    def matches(c: str) -> int:
+        return len(found & {e.function for e in chapter_exercises(c)})
+
+    best = max(CHAPTERS, key=lambda c: (matches(c), c == chapter))
+    if matches(best) == 0:
+        return f"no solution cell of {chapter} found (nbgrader grade_ids missing or renamed)"
+    if best != chapter:
         return f"this is not a {chapter} notebook: its solution cells belong to {best}"
-    return f"no solution cell of {chapter} found (nbgrader grade_ids missing or renamed)"
+    return None
 
 
 __all__ = ["DEFAULT_TIME_LIMIT", "Exercise", "grade_notebook"]

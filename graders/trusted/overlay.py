@@ -3,7 +3,7 @@
 The child imports ``dlnotes`` and ``graders.checks`` from a copy built here, never from
 the repository. In the copy, every function graded in the chapter being graded (and in
 later chapters, which build on it) keeps its signature but its body is replaced by
-``raise NotImplementedError("... not available while grading")``; so are helpers that
+``raise PermissionError("... not available while grading")``; so are helpers that
 compute the same thing under another name (``EQUIVALENTS``). The replacement is in the
 source text, so a learner can neither import nor read the reference. Earlier chapters'
 functions and the helpers stay, as the notebook's setup cell expects.
@@ -58,7 +58,7 @@ def stub_source(source: str, module: str, functions: set[str]) -> str:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in functions:
             message = f"dlnotes.{module}.{node.name} is not available while grading"
             node.decorator_list = []
-            node.body = [ast.parse(f"raise NotImplementedError({message!r})").body[0]]
+            node.body = [ast.parse(f"raise PermissionError({message!r})").body[0]]
     return ast.unparse(tree) + "\n"
 
 

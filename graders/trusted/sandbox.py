@@ -38,7 +38,7 @@ from pathlib import Path
 from graders.paths import DATA_DIR
 
 CHILD = "graders/trusted/child.py"
-MEMORY_BYTES = 2 * 1024**3
+MEMORY_BYTES = 512 * 1024**2  # numpy and the cases need < 200 MB
 FILE_BYTES = 16 * 1024**2
 MAX_PROCESSES = 64
 UID_RANGE = (1_000_000, 2_000_000)  # fresh uids for children when the parent is root
@@ -178,6 +178,9 @@ def run_child(course: Path, job: Path, uid: int | None, *, time_limit: float,
             returncode, timed_out = None, True
         finally:
             _kill_group(process)
+            if uid is not None:  # the PID namespace is gone; make sure of it
+                for pid in leftover_processes(uid):
+                    _kill(pid)
     return ChildRun(returncode, timed_out, time.perf_counter() - start, _tail(job / "stderr"))
 
 
@@ -187,6 +190,13 @@ def _kill_group(process: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     process.wait()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _tail(path: Path, size: int = 2000) -> str:

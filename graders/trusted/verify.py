@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -125,7 +125,10 @@ def check_case(spec, case, entry: object) -> str | None:
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            spec.verify(flat, case)
+            # The numerical-gradient cross-check detects a patched reference in the
+            # learner's kernel; here the reference is the parent's own, so it is skipped
+            # (with fresh random seeds it also fails correct answers now and then).
+            replace(spec, numerical=None).verify(flat, case)
     except CheckFailure as failure:
         return str(failure)
     except Exception as error:  # a diagnosis tripped over an odd result: still a failure
