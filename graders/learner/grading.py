@@ -1,16 +1,15 @@
-"""Grade one learner's notebook the way the instructor's ``dlcourse autograde`` does.
+"""Grade a learner's notebooks exactly as the instructor's ``dlcourse autograde`` does.
 
 We build a throw-away course directory from the course's *source* notebooks (so the
-hidden tests are there), submit the learner's notebook as the only student, autograde it
-with nbgrader, and read the scores back from the gradebook; the diagnosis of a failed
-exercise is the error its test cell raised.
+hidden tests are there) with the instructor pipeline's own functions, submit each
+notebook as one student, and grade them with the pipeline's ``autograde``: the same code,
+the same hidden cases, the same diagnoses as the grades of record.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import tempfile
 import warnings
@@ -22,11 +21,9 @@ import nbformat
 
 from graders.exercises import CHAPTERS, EXERCISES
 from graders.learner._env import ensure_venv_on_path
-from graders.learner.release import nbgrader_api
 from graders.paths import NOTEBOOKS_DIR
 
 STUDENT = "learner"
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class GradingError(Exception):
@@ -115,46 +112,9 @@ def quiet_stderr() -> Iterator[Path]:
             os.close(saved)
 
 
-def _diagnosis(cell) -> str:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            ename, evalue = output.get("ename", ""), _ANSI.sub("", output.get("evalue", ""))
-            if ename == "NotImplementedError":
-                return "not done yet: the function still raises NotImplementedError"
-            if ename == "AssertionError" and evalue:
-                return evalue.strip()
-            return f"{ename}: {evalue}".strip(": ")
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            return "the cell wrote to stderr (nbgrader scores that as 0): " + \
-                _ANSI.sub("", output.get("text", "")).strip()[:300]
-    return "the test cell did not pass"
-
-
-def _results(course_root: Path, chapter: str) -> list[ExerciseResult]:
-    from nbgrader.api import Gradebook
-
-    autograded = course_root / "autograded" / STUDENT / chapter / f"{chapter}.ipynb"
-    nb = nbformat.read(autograded, as_version=4)
-    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-    order = list(cells)
-    api = nbgrader_api(course_root)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        submitted = gradebook.find_submission_notebook(chapter, chapter, STUDENT)
-        grades = [(g.name, g.score, g.max_score) for g in submitted.grades
-                  if g.max_score and g.cell_type == "code"]
-    grades.sort(key=lambda g: order.index(g[0]) if g[0] in order else len(order))
-    results = []
-    for name, score, max_score in grades:
-        label = name.removeprefix("test_")
-        diagnosis = None if score >= max_score else _diagnosis(cells.get(name, {}))
-        results.append(ExerciseResult(label, float(score), float(max_score), diagnosis))
-    return results
-
-
-def grade_notebooks(paths: list[Path], *, notebooks_dir: Path = NOTEBOOKS_DIR
-                    ) -> list[NotebookResult]:
-    """Grade each notebook as its chapter's submission, hidden tests included.
+def grade_notebooks(paths: list[Path], *, notebooks_dir: Path = NOTEBOOKS_DIR,
+                    jobs: int | None = None) -> list[NotebookResult]:
+    """Grade each notebook as a submission for its chapter, hidden tests included.
 
     Parameters
     ----------
@@ -162,54 +122,64 @@ def grade_notebooks(paths: list[Path], *, notebooks_dir: Path = NOTEBOOKS_DIR
         Learner notebooks; each one's chapter comes from :func:`detect_chapter`.
     notebooks_dir : Path
         The course's nbgrader source chapters (with solutions and hidden tests).
+    jobs : int, optional
+        Notebooks graded at once (default: one per core).
 
     Returns
     -------
     list of NotebookResult
         In the order of ``paths``; a notebook that could not be graded has ``error`` set.
     """
+    from graders.pipeline.autograde import autograde
     from graders.pipeline.course import init_course
+    from graders.pipeline.release import release
 
     ensure_venv_on_path()
-    results = []
+    results: list[NotebookResult | None] = [None] * len(paths)
     with quiet_stderr(), tempfile.TemporaryDirectory(prefix="dlnotes-check-") as tmp:
-        course_root = Path(tmp) / "course"
-        course = init_course(course_root, notebooks_dir=notebooks_dir)
-        api = nbgrader_api(course_root)
-        released = set()
-        for path in paths:
-            path = Path(path)
+        course = init_course(Path(tmp) / "course", notebooks_dir=notebooks_dir)
+        students, chapters = {}, set()
+        for index, path in enumerate(map(Path, paths)):
             try:
                 chapter = detect_chapter(path)
-                nbformat.read(path, as_version=4)
-            except (GradingError, Exception) as exc:
-                results.append(NotebookResult(path, "?", error=str(exc)))
+            except GradingError as exc:
+                results[index] = NotebookResult(path, "?", error=str(exc))
                 continue
             if chapter not in course.chapters:
-                results.append(NotebookResult(path, chapter, error=f"the course in "
-                                              f"{notebooks_dir} has no chapter {chapter}"))
+                results[index] = NotebookResult(path, chapter, error=f"the course in "
+                                                f"{notebooks_dir} has no chapter {chapter}")
                 continue
-            if chapter not in released:
-                made = api.generate_assignment(chapter)
-                if not made["success"]:
-                    raise GradingError(f"nbgrader could not set up {chapter}: {made['log']}")
-                released.add(chapter)
-            submitted = course_root / "submitted" / STUDENT / chapter
-            if submitted.exists():
-                shutil.rmtree(submitted)
-            submitted.mkdir(parents=True)
-            shutil.copy2(path, submitted / f"{chapter}.ipynb")
-            graded = api.autograde(chapter, STUDENT)
-            if not graded["success"]:
-                results.append(NotebookResult(path, chapter, error="nbgrader could not grade "
-                                              f"it:\n{graded.get('log', '')[-2000:]}"))
-                continue
-            results.append(NotebookResult(path, chapter, _results(course_root, chapter)))
-    return results
+            student = f"{STUDENT}{index + 1}"
+            folder = course.submitted_dir(student, chapter)
+            folder.mkdir(parents=True)
+            shutil.copy2(path, folder / f"{chapter}.ipynb")
+            students[student] = (index, path)
+            chapters.add(chapter)
+        if chapters:
+            release(course.root, sorted(chapters))
+            for graded in autograde(course.root, chapters=sorted(chapters), jobs=jobs,
+                                    student=f"{STUDENT}*"):
+                index, path = students[graded.student]
+                if graded.graded:
+                    results[index] = NotebookResult(path, graded.chapter, [
+                        ExerciseResult(e.function, e.points, e.max_points, e.diagnosis)
+                        for e in graded.exercises])
+                else:
+                    results[index] = NotebookResult(path, graded.chapter,
+                                                    error=graded.reason or "not graded")
+    return [r for r in results if r is not None]
 
 
 def _points(x: float) -> str:
     return f"{x:g}"
+
+
+def _explain(diagnosis: str | None) -> str:
+    if not diagnosis:
+        return "no points from this test cell"
+    if diagnosis.startswith("NotImplementedError"):
+        return "not done yet: the function still raises NotImplementedError"
+    return diagnosis
 
 
 def format_result(result: NotebookResult) -> str:
@@ -223,7 +193,7 @@ def format_result(result: NotebookResult) -> str:
         mark = "✓" if e.passed else "✗"
         line = f"  {mark} {e.name:<{width}}  {_points(e.score)}/{_points(e.max_score)}"
         if not e.passed:
-            line += "  " + (e.diagnosis or "").replace("\n", "\n      ")
+            line += "  " + _explain(e.diagnosis).replace("\n", "\n      ")
         lines.append(line)
     if result.passed:
         lines.append("  everything passes, hidden tests included")
