@@ -1,0 +1,279 @@
+"""Wrong and right implementations of the chapter 3 (shallow network) exercises.
+
+Free names a source may use: ``np``, ``sigmoid``, ``tanh``, ``tanh_backward``,
+``relu``, ``relu_backward``. Each wrong entry's ``diagnosis`` is a regular expression
+that the check's failure message must match.
+"""
+
+from __future__ import annotations
+
+from graders.catalogue import Implementation
+
+
+def wrong(function: str, name: str, diagnosis: str, source: str) -> Implementation:
+    return Implementation(function, name, source, diagnosis)
+
+
+def right(function: str, name: str, source: str) -> Implementation:
+    return Implementation(function, name, source, None)
+
+FORWARD = "forward_propagation"
+BACKWARD = "backward_propagation"
+
+_FORWARD_HEAD = """\
+def forward_propagation(X, parameters):
+    W1, b1 = parameters["W1"], parameters["b1"]
+    W2, b2 = parameters["W2"], parameters["b2"]
+"""
+
+_BACKWARD_HEAD = """\
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    W2 = parameters["W2"]
+    A1, A2 = cache["A1"], cache["A2"]
+"""
+
+
+def _forward(body: str) -> str:
+    return _FORWARD_HEAD + body
+
+
+def _backward(body: str) -> str:
+    return _BACKWARD_HEAD + body
+
+
+_FORWARD_OK = """\
+    Z1 = np.dot(W1, X) + b1
+    A1 = np.tanh(Z1)
+    Z2 = np.dot(W2, A1) + b2
+    A2 = sigmoid(Z2)
+"""
+
+WRONG_FORWARD = [
+    wrong(FORWARD, "sigmoid_hidden", r"sigmoid\(Z1\).*hidden layer uses tanh", _forward(
+        _FORWARD_OK.replace("A1 = np.tanh(Z1)", "A1 = sigmoid(Z1)")
+        + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "relu_hidden", r"relu\(Z1\).*hidden layer uses tanh"
+, _forward(
+        _FORWARD_OK.replace("A1 = np.tanh(Z1)", "A1 = np.maximum(0, Z1)")
+        + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "tanh_output", r"output layer uses sigmoid", _forward(
+        _FORWARD_OK.replace("A2 = sigmoid(Z2)", "A2 = np.tanh(Z2)")
+        + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "forgot_b1", r"forgot the bias b1", _forward(
+        _FORWARD_OK.replace("np.dot(W1, X) + b1", "np.dot(W1, X)")
+        + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "forgot_b2", r"forgot the bias b2", _forward(
+        _FORWARD_OK.replace("np.dot(W2, A1) + b2", "np.dot(W2, A1)")
+        + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "cache_z_a_swapped", r"Z1.*swapped", _forward(
+        _FORWARD_OK + '    return A2, {"Z1": A1, "A1": Z1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "cache_missing_keys", r"missing key.*Z1", _forward(
+        _FORWARD_OK + '    return A2, {"A1": A1, "A2": A2}\n')),
+    wrong(FORWARD, "cache_as_tuple", r"cache .*dict", _forward(
+        _FORWARD_OK + "    return A2, (Z1, A1, Z2, A2)\n")),
+    wrong(FORWARD, "rank1_output", r"rank-1", _forward(
+        _FORWARD_OK + '    return A2.ravel(), {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "transposed_output", r"transpos", _forward(
+        _FORWARD_OK + '    return A2.T, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "returns_cache_first", r"\(A2, cache\)", _forward(
+        _FORWARD_OK + '    return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}, A2\n')),
+    wrong(FORWARD, "loop_over_examples", r"loop", _forward("""\
+    m = X.shape[1]
+    Z1 = np.zeros((W1.shape[0], m))
+    for i in range(m):
+        Z1[:, i:i + 1] = W1 @ X[:, i:i + 1] + b1
+    A1 = np.tanh(Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = sigmoid(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+""")),
+    wrong(FORWARD, "stores_cache_in_parameters", r"modif", _forward(
+        _FORWARD_OK + '    parameters.update({"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2})\n'
+        '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+]
+
+RIGHT_FORWARD = [
+    right(FORWARD, "textbook", _forward(
+        _FORWARD_OK + '    cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n'
+        "    return A2, cache\n")),
+    right(FORWARD, "matmul_inline_math", """\
+def forward_propagation(X, parameters):
+    Z1 = parameters["W1"] @ X + parameters["b1"]
+    A1 = (np.exp(Z1) - np.exp(-Z1)) / (np.exp(Z1) + np.exp(-Z1))
+    Z2 = np.matmul(parameters["W2"], A1) + parameters["b2"]
+    A2 = 1 / (1 + np.exp(-Z2))
+    return A2, dict(Z1=Z1, A1=A1, Z2=Z2, A2=A2)
+"""),
+    right(FORWARD, "dot_method_and_tanh_name", """\
+def forward_propagation(X, parameters):
+    cache = {}
+    cache["Z1"] = parameters["W1"].dot(X) + parameters["b1"]
+    cache["A1"] = tanh(cache["Z1"])
+    cache["Z2"] = parameters["W2"].dot(cache["A1"]) + parameters["b2"]
+    cache["A2"] = sigmoid(cache["Z2"])
+    return cache["A2"], cache
+"""),
+    right(FORWARD, "einsum_with_copy", """\
+def forward_propagation(X, parameters):
+    p = {k: np.array(v, dtype=float) for k, v in parameters.items()}
+    Z1 = np.einsum("hx,xm->hm", p["W1"], X) + p["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = np.einsum("oh,hm->om", p["W2"], A1) + p["b2"]
+    A2 = 0.5 * (1 + np.tanh(Z2 / 2))
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+"""),
+]
+
+_BACKWARD_OK = """\
+    dZ2 = A2 - Y
+    dW2 = np.dot(dZ2, A1.T) / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
+    dW1 = np.dot(dZ1, X.T) / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+"""
+_RETURN = '    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}\n'
+
+
+def _backward_variant(old: str, new: str) -> str:
+    assert old in _BACKWARD_OK, old
+    return _backward(_BACKWARD_OK.replace(old, new) + _RETURN)
+
+
+WRONG_BACKWARD = [
+    wrong(BACKWARD, "no_one_over_m", r"dW1 is exactly m = \d+ times too large", _backward(
+        _BACKWARD_OK.replace(" / m", "") + _RETURN)),
+    wrong(BACKWARD, "db2_missing_one_over_m", r"db2 is exactly m = \d+ times too large",
+          _backward_variant("db2 = np.sum(dZ2, axis=1, keepdims=True) / m",
+                            "db2 = np.sum(dZ2, axis=1, keepdims=True)")),
+    wrong(BACKWARD, "sign_of_dZ2", r"sign", _backward_variant("dZ2 = A2 - Y", "dZ2 = Y - A2")),
+    wrong(BACKWARD, "tanh_derivative_one_minus_A", r"1 - A1\*\*2",
+          _backward_variant("(1 - np.power(A1, 2))", "(1 - A1)")),
+    wrong(BACKWARD, "sigmoid_derivative_in_hidden", r"sigmoid derivative",
+          _backward_variant("(1 - np.power(A1, 2))", "A1 * (1 - A1)")),
+    wrong(BACKWARD, "no_activation_derivative", r"g'\(Z1\)",
+          _backward_variant("np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))", "np.dot(W2.T, dZ2)")),
+    wrong(BACKWARD, "missing_keepdims", r"keepdims",
+          _backward_variant("np.sum(dZ1, axis=1, keepdims=True)", "np.sum(dZ1, axis=1)")),
+    wrong(BACKWARD, "db_summed_over_everything", r"one axis",
+          _backward_variant("np.sum(dZ1, axis=1, keepdims=True)", "np.sum(dZ1)")),
+    wrong(BACKWARD, "dW1_transposed", r"transpos",
+          _backward_variant("np.dot(dZ1, X.T) / m", "np.dot(X, dZ1.T) / m")),
+    wrong(BACKWARD, "Z1_instead_of_A1", r"uses Z1 where A1",
+          _backward(_BACKWARD_OK.replace("np.dot(dZ2, A1.T)", 'np.dot(dZ2, cache["Z1"].T)')
+                    + _RETURN)),
+    wrong(BACKWARD, "lowercase_keys", r"keys", _backward(
+        _BACKWARD_OK + '    return {"dw1": dW1, "db1": db1, "dw2": dW2, "db2": db2}\n')),
+    wrong(BACKWARD, "cache_modified_in_place", r"modif", _backward("""\
+    dZ2 = A2
+    dZ2 -= Y
+    dW2 = np.dot(dZ2, A1.T) / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
+    dW1 = np.dot(dZ1, X.T) / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+""" + _RETURN)),
+    wrong(BACKWARD, "tanh_applied_twice", r"agree with the reference: dW2, db2",
+          _backward_variant("(1 - np.power(A1, 2))", "(1 - np.tanh(A1) ** 2)")),
+]
+
+RIGHT_BACKWARD = [
+    right(BACKWARD, "textbook", _backward(_BACKWARD_OK + _RETURN)),
+    right(BACKWARD, "tanh_of_Z1", """\
+def backward_propagation(parameters, cache, X, Y):
+    m = Y.shape[1]
+    dZ2 = cache["A2"] - Y
+    dW2 = (1 / m) * dZ2 @ cache["A1"].T
+    db2 = (1 / m) * dZ2.sum(axis=1, keepdims=True)
+    dZ1 = parameters["W2"].T @ dZ2 * (1 - np.tanh(cache["Z1"]) ** 2)
+    dW1 = (1 / m) * dZ1 @ X.T
+    db1 = (1 / m) * dZ1.sum(axis=1, keepdims=True)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+"""),
+    right(BACKWARD, "tanh_backward_and_mean", """\
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    grads = {}
+    dZ2 = cache["A2"] - Y
+    grads["dW2"] = dZ2 @ cache["A1"].T / m
+    grads["db2"] = np.mean(dZ2, axis=1, keepdims=True)
+    dZ1 = tanh_backward(parameters["W2"].T @ dZ2, cache["Z1"])
+    grads["dW1"] = dZ1 @ X.T / m
+    grads["db1"] = np.mean(dZ1, axis=1, keepdims=True)
+    return grads
+"""),
+    right(BACKWARD, "einsum_int_labels", """\
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y.astype(float)
+    dZ1 = np.einsum("oh,om->hm", parameters["W2"], dZ2) * (1 - cache["A1"] * cache["A1"])
+    return {
+        "dW1": np.einsum("hm,xm->hx", dZ1, X) / m,
+        "db1": dZ1.sum(axis=1)[:, None] / m,
+        "dW2": np.einsum("om,hm->oh", dZ2, cache["A1"]) / m,
+        "db2": dZ2.sum(axis=1).reshape(-1, 1) / m,
+    }
+"""),
+]
+
+
+
+def cost_implementations(A: str) -> tuple[list[Implementation], list[Implementation]]:
+    """Wrong and right ``compute_cost(A, Y)`` sources, with ``A`` the name of the output
+    (``"A2"`` in chapter 3, ``"AL"`` in chapter 4)."""
+
+    def cost(body: str) -> str:
+        return f"def compute_cost({A}, Y):\n    m = Y.shape[1]\n" + body.replace("A", A)
+
+    ok = "np.multiply(Y, np.log(A)) + np.multiply(1 - Y, np.log(1 - A))"
+    wrongs = [
+        ("no_division_by_m", r"times too large", f"    return float(-np.sum({ok}))\n"),
+        ("m_from_wrong_axis", r"times too large.*Y\.shape\[1\]",
+         f"    m = Y.shape[0]\n    return float(-np.sum({ok}) / m)\n"),
+        ("positive_sign", r"sign", f"    return float(np.sum({ok}) / m)\n"),
+        ("returns_1x1_array", r"shape \(1, 1\)",
+         "    return -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m\n"),
+        ("returns_shape_1_array", r"shape \(1,\)",
+         f"    return -np.sum({ok}, axis=1) / m\n"),
+        ("only_y1_term", r"\(1 - Y\) log\(1 - A.*missing",
+         "    return float(-np.sum(Y * np.log(A)) / m)\n"),
+        ("misplaced_bracket", r"bracket",
+         "    return float(-np.sum(Y * np.log(A) + (1 - Y * np.log(1 - A))) / m)\n"),
+        ("log_a_in_both_terms", r"both terms",
+         "    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(A)) / m)\n"),
+        ("squared_error", r"squared error",
+         "    return float(np.sum((A - Y) ** 2) / (2 * m))\n"),
+        ("log10", r"base 10",
+         "    return float(-np.sum(Y * np.log10(A) + (1 - Y) * np.log10(1 - A)) / m)\n"),
+        ("log_of_labels", r"NaN",
+         "    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - Y)) / m)\n"),
+        ("loop_over_examples", r"loop",
+         "    cost = 0.0\n    for i in range(m):\n"
+         "        a, y = A[0, i], Y[0, i]\n"
+         "        cost -= y * np.log(a) + (1 - y) * np.log(1 - a)\n"
+         "    return float(cost / m)\n"),
+    ]
+    rights = [
+        ("textbook", f"    Y = Y.astype(float)\n    cost = -np.sum({ok}) / m\n"
+         "    return float(np.squeeze(cost))\n"),
+        ("dot_and_squeeze",
+         "    Y = np.asarray(Y, dtype=float)\n"
+         "    cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m\n"
+         "    return np.squeeze(cost).item()\n"),
+
+        ("mean_numpy_scalar",
+         "    Y = 1.0 * Y\n    return -np.mean(Y * np.log(A) + (1 - Y) * np.log1p(-A))\n"),
+        ("where_and_item",
+         "    p = np.where(Y == 1, A, 1 - A)\n    return (-np.log(p).sum() / m).item()\n"),
+    ]
+    return (
+        [wrong("compute_cost", n, d, cost(b)) for n, d, b in wrongs],
+        [right("compute_cost", n, cost(b)) for n, b in rights],
+    )
+
+
+WRONG_COST, RIGHT_COST = cost_implementations("A2")
+
+WRONG = {FORWARD: WRONG_FORWARD, "compute_cost": WRONG_COST, BACKWARD: WRONG_BACKWARD}
+RIGHT = {FORWARD: RIGHT_FORWARD, "compute_cost": RIGHT_COST, BACKWARD: RIGHT_BACKWARD}

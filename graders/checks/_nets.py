@@ -1,0 +1,315 @@
+r"""Pieces shared by the network checks of chapters 3-5 (``shallow``, ``deep``).
+
+- *Mistake models*: forward and backward passes with one step done the way a learner
+  might get it wrong (a sigmoid where tanh belongs, ``1 - A`` as the tanh derivative,
+  ...). A wrong answer that matches a model is named by it; nothing else is guessed.
+- Numerical gradients by centred differences, the independent witness for backward
+  functions.
+- Output structures the engine lacks: caches that may be tuples or lists.
+
+Examples are columns: ``X`` has shape ``(n_x, m)``, ``Y`` ``(1, m)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from graders.checks._core import CheckFailure
+from graders.checks._diagnose import mistake
+from graders.checks._tamper import NP
+
+_tanh = np.tanh
+_exp = np.exp
+_log = np.log
+_where = np.where
+_matmul = np.matmul
+
+
+# --- activations and their derivatives, by name ----------------------------------------
+
+
+def _sigmoid(Z):
+    E = _exp(-NP.abs(Z))  # never overflows
+    return _where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
+
+
+def _relu(Z):
+    return NP.maximum(Z, 0.0)
+
+
+ACTIVATIONS: dict[str, Callable] = {
+    "sigmoid": _sigmoid,
+    "tanh": _tanh,
+    "relu": _relu,
+    "leaky_relu": lambda Z: _where(Z > 0, Z, 0.01 * Z),
+    "identity": lambda Z: Z,
+}
+
+# g'(Z) written the right way and in the ways learners get it wrong.
+DERIVATIVES: dict[str, Callable] = {
+    "sigmoid": lambda Z: _sigmoid(Z) * (1.0 - _sigmoid(Z)),
+    "tanh": lambda Z: 1.0 - _tanh(Z) ** 2,
+    "relu": lambda Z: (Z > 0).astype(float),
+    "none": lambda Z: NP.empty_like(Z) * 0.0 + 1.0,
+    "tanh as 1 - A": lambda Z: 1.0 - _tanh(Z),
+    "tanh as A (1 - A)": lambda Z: _tanh(Z) * (1.0 - _tanh(Z)),
+
+    "sigmoid as s * (1 - Z)": lambda Z: _sigmoid(Z) * (1.0 - Z),
+    "sigmoid at A": lambda Z: DERIVATIVES["sigmoid"](_sigmoid(Z)),
+    "tanh at A": lambda Z: 1.0 - _tanh(_tanh(Z)) ** 2,
+}
+
+
+# --- numerical gradients ---------------------------------------------------------------
+
+
+def numerical_gradient(f: Callable[[], float], x, eps: float = 1e-6):
+    """Centred differences of ``f()`` with respect to every element of ``x``.
+
+    ``f`` reads ``x``; each element is nudged by ``±eps`` in place and restored.
+    """
+    grad = NP.empty_like(x)
+    flat, out = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):
+        old = float(flat[i])
+        flat[i] = old + eps
+        up = f()
+        flat[i] = old - eps
+        down = f()
+        flat[i] = old
+        out[i] = (up - down) / (2 * eps)
+    return grad
+
+
+def cross_entropy(A, Y) -> float:
+    """The cost ``-(1/m) sum(y log a + (1 - y) log(1 - a))``, for numerical gradients."""
+    m = A.shape[1]
+    return float(-NP.sum(Y * _log(A) + (1.0 - Y) * _log(1.0 - A)) / m)
+
+
+# --- the shallow network and its mistake models -----------------------------------------
+
+
+def shallow_forward(X, p: dict, hidden="tanh", output="sigmoid", bias1=True, bias2=True):
+    """``{"Z1", "A1", "Z2", "A2"}`` of the 2-layer network, optionally with one mistake."""
+    Z1 = _matmul(p["W1"], X) + (p["b1"] if bias1 else 0.0)
+    A1 = ACTIVATIONS[hidden](Z1)
+    Z2 = _matmul(p["W2"], A1) + (p["b2"] if bias2 else 0.0)
+    return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": ACTIVATIONS[output](Z2)}
+
+
+def shallow_backward(p: dict, cache: dict, X, Y, derivative="tanh", dW2_input="A1"):
+    """``{"dW1", "db1", "dW2", "db2"}``, optionally with one mistake (the derivative
+    used for the hidden layer, or ``Z1`` where ``A1`` belongs in ``dW2``)."""
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y
+    dW2 = _matmul(dZ2, cache[dW2_input].T) / m
+    db2 = NP.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = _matmul(p["W2"].T, dZ2) * DERIVATIVES[derivative](cache["Z1"])
+    dW1 = _matmul(dZ1, X.T) / m
+    db1 = NP.sum(dZ1, axis=1, keepdims=True) / m
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+
+
+# --- the deep network and its mistake models --------------------------------------------
+
+
+def layer_forward(A_prev, W, b, activation: str, bias=True):
+    """``(A, Z)`` of one layer."""
+    Z = _matmul(W, A_prev) + (b if bias else 0.0)
+    return ACTIVATIONS[activation](Z), Z
+
+
+def deep_forward(X, p: dict, hidden="relu", output="sigmoid", start: int = 1):
+    """``(AL, [(A_prev, W, b, Z), ...])`` from layer ``start`` (fed ``X``) to the last."""
+    L = len(p) // 2
+    A, layers = X, []
+    for l in range(start, L + 1):
+        W, b = p[f"W{l}"], p[f"b{l}"]
+        A_prev = A
+        A, Z = layer_forward(A_prev, W, b, output if l == L else hidden)
+        layers.append((A_prev, W, b, Z))
+    return A, layers
+
+
+def linear_backward(dZ, A_prev, W):
+    """``(dA_prev, dW, db)`` of ``Z = W A_prev + b``, the course's scaling."""
+    m = A_prev.shape[1]
+    return _matmul(W.T, dZ), _matmul(dZ, A_prev.T) / m, NP.sum(dZ, axis=1, keepdims=True) / m
+
+
+def deep_backward(AL, Y, layers, hidden="relu", output="sigmoid", dAL=None, dA_keys_shift=0):
+    """The grads dict of ``deep_backward`` from ``layers`` (as :func:`deep_forward`
+    returns them), optionally with one mistake: the derivative of the hidden or output
+    layers, another ``dAL``, or ``dA`` keys shifted by one."""
+    L = len(layers)
+    dA = -(Y / AL - (1.0 - Y) / (1.0 - AL)) if dAL is None else dAL
+    grads = {}
+    for l in range(L, 0, -1):
+        A_prev, W, _, Z = layers[l - 1]
+        dZ = dA * DERIVATIVES[output if l == L else hidden](Z)
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, A_prev, W)
+        grads[f"dA{l - 1 + dA_keys_shift}"] = dA
+    return grads
+
+
+# --- labels ----------------------------------------------------------------------------
+
+LABEL_DTYPES = ("float64", "int64", "bool", "uint8")
+
+
+def labels(rng: np.random.Generator, m: int, dtype: str):
+    """0/1 labels ``(1, m)`` of the given dtype, both classes present when m > 1."""
+    Y = rng.integers(0, 2, size=(1, m))
+    if m > 1:
+        Y[0, :2] = (0, 1)
+        rng.shuffle(Y[0])
+    return Y.astype(dtype)
+
+
+def as_float(Y):
+    return NP.asarray(Y, dtype=NP.float64)
+
+
+# --- outputs the engine's Tuple does not cover -----------------------------------------
+
+
+class Seq:
+    """A tuple or list of named items in a fixed order, e.g. a cache ``(A_prev, W, b)``.
+
+    Named tuples pass (they are tuples). When the items come in another order, say so.
+    """
+
+    def __init__(self, name: str, items, what: str = "a tuple"):
+        self.name = name
+        self.items = tuple(items)
+        self.what = what
+
+    @property
+    def order(self) -> str:
+        return "(" + ", ".join(item.name for item in self.items) + ")"
+
+    def flatten(self, value, path: str, out: dict) -> None:
+        label = path or self.name
+        if not isinstance(value, (tuple, list)):
+            raise CheckFailure(
+                f"{label} is {_describe(value)}, expected {self.what} {self.order}"
+            )
+        if len(value) != len(self.items):
+            raise CheckFailure(
+                f"{label} has {len(value)} entries, expected {len(self.items)} entries "
+                f"{self.order}"
+            )
+        try:
+            self._flatten_items(value, path, out)
+        except CheckFailure:
+            if len(value) == 2 and self._fits(value[::-1], path):
+                raise CheckFailure(
+                    f"{label} is in the wrong order: it must be {self.order}"
+                ) from None
+            raise
+
+    def _flatten_items(self, value, path: str, out: dict) -> None:
+        for item, spec in zip(value, self.items, strict=True):
+            spec.flatten(item, f"{path}.{spec.name}" if path else spec.name, out)
+
+    def _fits(self, value, path: str) -> bool:
+        try:
+            self._flatten_items(value, path, {})
+        except CheckFailure:
+            return False
+        return True
+
+
+class SeqOf:
+    """A list (or tuple) of any length, every item flattened by ``item`` as ``name[i]``."""
+
+    def __init__(self, name: str, item):
+        self.name = name
+        self.item = item
+
+    def flatten(self, value, path: str, out: dict) -> None:
+        label = path or self.name
+        if not isinstance(value, (tuple, list)):
+            raise CheckFailure(f"{label} is {_describe(value)}, expected a list")
+        for i, entry in enumerate(value):
+            self.item.flatten(entry, f"{label}[{i}]", out)
+
+
+def _describe(value) -> str:
+    if type(value) is NP.ndarray:
+        return f"an array of shape {value.shape}"
+    if value is None:
+        return "None (did you forget to return it?)"
+    return f"a {type(value).__name__}"
+
+
+# --- the cost's mistakes, for any name of the predictions (A2, AL) ----------------------
+
+
+def cost_diagnoses(A: str) -> tuple:
+    """Diagnoses of ``compute_cost(<A>, Y)``: each names a wrong formula it matches."""
+
+    def model(cost_of):
+        return lambda **kw: cost_of(kw[A], as_float(kw["Y"]))
+
+    def entropy(a, y, log=_log):
+        return float(-NP.sum(y * log(a) + (1.0 - y) * log(1.0 - a)) / a.shape[1])
+
+    def not_finite(ev) -> str | None:
+        got = ev.got.get("cost")
+        if ev.stage == "value" and got is not None and not bool(NP.all(NP.isfinite(got))):
+            return (
+                f"the cost is {float(got)} (NaN or inf): a log(0) happened; take the log of "
+                f"{A} and 1 - {A} (strictly between 0 and 1), never of Y or 1 - Y"
+            )
+        return None
+
+    loss = f"-[Y log {A} + (1 - Y) log(1 - {A})]"
+    return (
+        not_finite,
+        mistake(
+            f"the bracket is misplaced, (1 - Y * log(1 - {A})) as in the notes' typo: the "
+            f"loss is {loss}",
+            model(lambda a, y: float(-NP.sum(y * _log(a) + (1 - y * _log(1 - a))) / a.shape[1])),
+        ),
+        mistake(
+            f"log({A}) and log(1 - {A}) are swapped: Y multiplies log({A})",
+            model(lambda a, y: entropy(1.0 - a, y)),
+        ),
+        mistake(
+            f"log({A}) appears in both terms: the y = 0 term is (1 - Y) log(1 - {A})",
+            model(lambda a, y: float(-NP.sum(_log(a)) / a.shape[1])),
+        ),
+        mistake(
+            f"the cost is the squared error 1/2 ({A} - Y)^2: use the cross-entropy {loss}",
+            model(lambda a, y: float(NP.sum((a - y) ** 2) / a.shape[1] / 2)),
+        ),
+        mistake(
+            f"the cost is the squared error ({A} - Y)^2: use the cross-entropy {loss}",
+            model(lambda a, y: float(NP.sum((a - y) ** 2) / a.shape[1])),
+        ),
+        mistake(
+            f"the (1 - Y) log(1 - {A}) term is missing: the loss has a term for each label",
+            model(lambda a, y: float(-NP.sum(y * _log(a)) / a.shape[1])),
+        ),
+        mistake(
+            f"the Y log({A}) term is missing: the loss has a term for each label",
+            model(lambda a, y: float(-NP.sum((1 - y) * _log(1 - a)) / a.shape[1])),
+        ),
+        mistake(
+            "the cost uses log base 10: use the natural log, np.log",
+            model(lambda a, y: entropy(a, y, np.log10)),
+        ),
+        mistake(
+            "the cost uses log base 2: use the natural log, np.log",
+            model(lambda a, y: entropy(a, y, np.log2)),
+        ),
+        mistake(
+            "the cost is m = {m} times too large: divide the sum by m = Y.shape[1], the "
+            "number of examples (Y.shape[0] is 1)",
+            model(lambda a, y: entropy(a, y) * a.shape[1]),
+        ),
+    )

@@ -1,0 +1,157 @@
+"""The chapter 3 checks (``graders.checks.shallow``) against the reference, the nbgrader
+stub and the catalogue's wrong and right implementations."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import time
+
+import numpy as np
+import pytest
+
+import dlnotes.activations
+from dlnotes import shallow
+from graders.catalogue import RIGHT, WRONG, Implementation, load
+from graders.checks import get_spec
+from graders.checks import shallow as checks
+
+FUNCTIONS = ("forward_propagation", "compute_cost", "backward_propagation")
+
+
+def free_names() -> dict:
+    """What a chapter 3 solution cell may use: the activations (the learner's own)."""
+    return {n: f for n, f in vars(dlnotes.activations).items() if inspect.isfunction(f)}
+
+
+def check_of(function: str):
+    return getattr(checks, f"check_{function}")
+
+
+def entries(kind: dict) -> list:
+    return [
+        pytest.param(impl, id=f"{function}:{impl.name}")
+        for function in FUNCTIONS
+        for impl in kind[f"shallow.{function}"]
+    ]
+
+
+def failure_message(check, fn, **kwargs) -> str:
+    try:
+        check(fn, **kwargs)
+    except AssertionError as failure:
+        return str(failure)
+    raise AssertionError("the check passed")
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_reference_passes_visible_and_hidden(function, capfd):
+    check_of(function)(getattr(shallow, function))
+    check_of(function)(getattr(shallow, function), hidden=True)
+    out, err = capfd.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"✓ {function}: ") for line in lines)
+    assert err == ""
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_nbgrader_stub_fails_clearly(function, capfd):
+    args = ", ".join(get_spec("shallow", function).arg_names)
+    source = f"def {function}({args}):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+    stub = load(Implementation(function, "stub", source, None, "shallow"), {})
+    message = failure_message(check_of(function), stub)
+    assert "raises NotImplementedError: replace `raise NotImplementedError()`" in message
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("impl", entries(WRONG))
+def test_wrong_implementation_fails_with_its_diagnosis(impl, capfd):
+    message = failure_message(check_of(impl.function), load(impl, free_names()))
+    assert re.search(impl.diagnosis, message, re.IGNORECASE), message
+    assert "\n" not in message
+    out, err = capfd.readouterr()
+    assert err == "" and "✓" not in out
+
+
+@pytest.mark.parametrize("impl", entries(RIGHT))
+def test_right_implementation_passes(impl, capfd):
+    fn = load(impl, free_names())
+    check_of(impl.function)(fn)
+    check_of(impl.function)(fn, hidden=True)
+    out, err = capfd.readouterr()
+    assert out.count("✓") == 2 and err == ""
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_catalogue_size_and_distinct_diagnoses(function):
+    wrong, right = WRONG[f"shallow.{function}"], RIGHT[f"shallow.{function}"]
+    assert len(wrong) >= 8 and len(right) >= 3
+    assert len({impl.diagnosis for impl in wrong}) >= 5
+    assert all(impl.diagnosis for impl in wrong) and not any(i.diagnosis for i in right)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_fast_enough(function):
+    check, fn = check_of(function), getattr(shallow, function)
+
+    def best_of_three(**kwargs) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            check(fn, **kwargs)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    assert best_of_three() < 0.5
+    assert best_of_three(hidden=True) < 2.0
+
+
+def test_numerical_gradients_agree_with_an_independent_formula():
+    """The numerical witness, checked against gradients written out here by hand."""
+    spec = get_spec("shallow", "backward_propagation")
+    for case in spec.cases(hidden=True):
+        parameters, cache, X, Y = case.args
+        m, Y = X.shape[1], Y.astype(float)
+        dZ2 = cache["A2"] - Y
+        dZ1 = parameters["W2"].T @ dZ2 * (1 - np.tanh(cache["Z1"]) ** 2)
+        numerical = spec.numerical(case)
+        np.testing.assert_allclose(numerical["dW2"], dZ2 @ cache["A1"].T / m, atol=1e-8)
+        np.testing.assert_allclose(numerical["db1"], dZ1.sum(1, keepdims=True) / m, atol=1e-8)
+        np.testing.assert_allclose(numerical["dW1"], dZ1 @ X.T / m, atol=1e-8)
+
+
+def test_cases_cover_small_m_and_every_label_dtype():
+    cases = get_spec("shallow", "backward_propagation").cases(hidden=True)
+    assert {c.m for c in cases} >= {1} and max(c.m for c in cases) >= 13
+    assert {c.args[3].dtype.name for c in cases} == {"float64", "int64", "bool", "uint8"}
+    assert any(c.args[2].shape[0] == c.args[0]["W1"].shape[0] for c in cases)  # square W1
+
+
+def test_cases_are_deterministic_and_do_not_touch_global_random_state():
+    np.random.seed(0)
+    before = np.random.get_state()[1].copy()
+    spec = get_spec("shallow", "forward_propagation")
+    first, second = spec.cases(hidden=True), spec.cases(hidden=True)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a.args[0], b.args[0])
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+def test_bool_labels_without_conversion_get_a_dtype_hint():
+    source = (
+        "def compute_cost(A2, Y):\n"
+        "    m = Y.shape[1]\n"
+        "    return float(np.sum(-Y * np.log(A2) - (1 - Y) * np.log(1 - A2)) / m)\n"
+
+    )
+    fn = load(Implementation("compute_cost", "no conversion", source, None, "shallow"), {})
+    message = failure_message(checks.check_compute_cost, fn)
+    assert "Y = Y.astype(float)" in message and "bool" in message
+
+
+def test_a_cost_as_1x1_array_is_rejected_with_a_hint():
+    source = "def compute_cost(A2, Y):\n    return np.array([[shallow.compute_cost(A2, Y)]])\n"
+    fn = load(Implementation("compute_cost", "1x1", source, None, "shallow"), {"shallow": shallow})
+    assert "shape (1, 1), expected a number: return a float" in failure_message(
+        checks.check_compute_cost, fn
+    )
