@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dlnotes import deep
@@ -221,6 +221,10 @@ def _plant_error(grads, key, rng):
 )
 def test_reference_backward_always_passes(dims, m, seed, scale):
     params, X, Y = _network(dims, m, seed, scale)
+    # Beyond |ZL| = 34.5 the reference clips AL at 1e-15 (cost.EPSILON); its backward pass
+    # is then the gradient of neither the clipped nor the true cost (reported to the lead).
+    _, caches = deep.deep_forward(X, params)
+    assume(np.all(np.abs(caches[-1].Z) < 30))
     before = {name: value.copy() for name, value in params.items()}
     result = check_deep_gradients(params, X, Y, rng=np.random.default_rng(seed))
     assert result.passed, str(result)
