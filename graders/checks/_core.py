@@ -397,6 +397,7 @@ def _quietly(call: Callable[[], Any], fp: set[str]) -> Any:
 # ------------------------------------------------------------------------------ checks
 def run_check(spec: Spec, fn: Callable[..., Any], *, hidden: bool = False) -> str:
     """The kernel-side check: every case, then vectorization; returns the success line."""
+    __tracebackhide__ = True  # IPython and pytest show the learner's frames, not ours
     _require_integrity()
     if not callable(fn):
         raise CheckFailure(f"{spec.function}: expected a function, got {_describe(fn)}")
@@ -472,6 +473,7 @@ def make_check(spec: Spec) -> Callable[..., None]:
     say = print
 
     def check(fn: Callable[..., Any], *, hidden: bool = False) -> None:
+        __tracebackhide__ = True
         say(run(spec, fn, hidden=hidden))
 
     check.__name__ = check.__qualname__ = f"check_{spec.function}"
