@@ -26,6 +26,12 @@ How to write a spec (one per graded function, in ``graders/checks/<module>.py``)
 - ``Case(name, args, m, extra)``: ``args`` are passed positionally, ``m`` is the number of
   examples (used by ratio diagnoses), ``extra`` holds plain data for verification only
   (e.g. the ``w, b`` that produced ``A``). ``Case.hidden`` is set by :meth:`Spec.cases`.
+  ``name`` is short ("m = 1", "large |Z|"): messages add the argument shapes.
+- Outputs: ``Array(name, hint)`` (exact float64 ndarray; ``hint`` is added when a number
+  comes back instead), ``Scalar(name, hint)`` (float or np.float64; arrays rejected with
+  ``hint``), ``Dict(name, {key: output})`` (exact keys, checked first; ``None`` for any
+  keys of arrays), ``Tuple(name, [outputs])``. Flattened keys are the output names,
+  nested ones joined with dots (``"cache.Z1"``).
 - ``diagnoses`` are tried in order before the generic ones (``_diagnose.GENERIC``); each
   is ``(Evidence) -> str | None``; :func:`mistake` turns a wrong formula into one.
 - ``numerical``: optional ``(case) -> {output name: numerical gradient}``; outputs are also
@@ -39,6 +45,13 @@ How to write a spec (one per graded function, in ``graders/checks/<module>.py``)
   skip it).
 - Seam for the trusted grader: ``spec.cases(seed, hidden)``, ``spec.call(fn, case)``,
   ``spec.flatten(result)``, ``spec.verify(flat, case)``; each raises :class:`CheckFailure`.
+  ``spec._call(fn, case, label)`` also returns the floating-point errors seen.
+
+Order of a check: integrity (nothing patched) -> per case: call on copies (exception,
+modified input) -> flatten (types, keys) -> shapes -> dtypes -> values -> numerical
+gradients -> floating-point policy; then the vectorization check; one line on success.
+Messages come from the first matching diagnosis, else the worst element (its expected
+value is shown for visible cases only).
 """
 
 from __future__ import annotations
