@@ -51,6 +51,7 @@ from graders.pipeline.results import (
 from graders.pipeline.workers import Job, run_jobs
 
 DEFAULT_TIME_LIMIT = 600.0  # seconds per submission, on top of nbgrader's per-cell limit
+_CHECK_ERRORS = {"AssertionError", "CheckFailure"}  # their message is the diagnosis itself
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 
@@ -252,7 +253,7 @@ def _cell_failure(cell) -> str | None:
         if out.output_type == "error":
             value = _ANSI.sub("", str(out.get("evalue", ""))).strip()
             name = out.get("ename", "Error")
-            if name == "AssertionError" and value:
+            if name in _CHECK_ERRORS and value:
                 return value
             return f"{name}: {value}" if value else name
         if out.output_type == "stream" and out.name == "stderr":

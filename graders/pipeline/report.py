@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import statistics
 from collections import Counter, defaultdict
 from html import escape
@@ -22,6 +23,7 @@ from graders.pipeline.course import load_course
 from graders.pipeline.results import SubmissionResult, load_results
 
 TOP_DIAGNOSES = 5
+_CASE_PREFIX = re.compile(r"^\w+, case '[^']*' \(.*?\): ")
 
 _STYLE = """
 body { font-family: sans-serif; max-width: 70em; margin: 2em auto; color: #222; }
@@ -161,8 +163,15 @@ def top_diagnoses(
 
 
 def _headline(diagnosis: str | None) -> str:
-    first = (diagnosis or "failed without a message").strip().splitlines()
-    return first[0][:300] if first else "failed without a message"
+    """The mistake a diagnosis names, without the case it was found on (to count alike).
+
+    Checks report ``"<function>, case '<case>' (<inputs>): <diagnosis>"``; the same
+    mistake found on another case is the same mistake.
+    """
+    lines = (diagnosis or "").strip().splitlines()
+    if not lines:
+        return "failed without a message"
+    return _CASE_PREFIX.sub("", lines[0], count=1)[:300]
 
 
 def _diagnosis_section(graded: list[SubmissionResult]) -> str:
