@@ -305,6 +305,10 @@ RIGHT = [
             E = np.exp(-np.abs(Z))
             return np.where(Z >= 0, 1 / (1 + E), E / (1 + E))
     """),
+    _impl("sigmoid", "clipped input", """
+        def sigmoid(Z):
+            return 1 / (1 + np.exp(-np.clip(Z, -500, 500)))
+    """),
     _impl("sigmoid", "masks, no np.where", """
         def sigmoid(Z):
             A = np.empty_like(Z, dtype=float)

@@ -265,6 +265,12 @@ RIGHT = [
             cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m
             return float(np.squeeze(cost))
     """),
+    _impl("compute_cost", "np.squeeze: a 0-d array", """
+        def compute_cost(A, Y):
+            m = A.shape[1]
+            cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m
+            return np.squeeze(cost)
+    """),
     _impl("compute_cost", "log of the probability of the true label", """
         def compute_cost(A, Y):
             p = np.where(Y == 1, A, 1 - A)

@@ -114,7 +114,8 @@ class Array:
 
 
 class Scalar:
-    """A number output (a cost): a Python float or a numpy float64 scalar."""
+    """A number output (a cost): a Python float, a numpy float64 scalar, or the 0-d float64
+    array that ``np.squeeze`` returns. Any other array (e.g. ``(1, 1)``) is rejected."""
 
     def __init__(self, name: str, hint: str = "return float(...) of it"):
         self.name = name
@@ -125,6 +126,9 @@ class Scalar:
         kind = type(value)
         if kind is float or kind is NP.float64:
             out[key] = NP.array(value, dtype=NP.float64)
+            return
+        if kind is NP.ndarray and value.shape == () and value.dtype == NP.float64:
+            out[key] = NP.array(value, copy=True)
             return
         if kind is NP.ndarray:
             raise CheckFailure(

@@ -140,7 +140,15 @@ def _copy(value):
     return value
 
 
+def _number(value):
+    """A 0-d float array (what np.squeeze returns) counts as the number it holds."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype == np.float64:
+        return float(value)
+    return value
+
+
 def _same(a, b) -> bool:
+    a, b = _number(a), _number(b)
     if type(a) is not type(b) and not (
         isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating))
     ):
