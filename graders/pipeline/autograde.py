@@ -49,6 +49,12 @@ from graders.pipeline.results import (
     save_results,
 )
 from graders.pipeline.workers import Job, run_jobs
+from graders.trusted.scoring import (
+    UngradableError,
+    canary_problems,
+    snapshot_gradebook,
+    trusted_scores,
+)
 
 DEFAULT_TIME_LIMIT = 600.0  # seconds per submission, on top of nbgrader's per-cell limit
 _CHECK_ERRORS = {"AssertionError", "CheckFailure"}  # their message is the diagnosis itself
@@ -84,6 +90,8 @@ def autograde(
     ]
     previous = {(r.chapter, r.student): r.status for r in load_results(course.db_url)}
     results = []
+    if job_list:
+        snapshot_gradebook(course)  # graders.trusted: a copy of the gradebook before each batch
     workers = jobs or os.cpu_count() or 1
     limit = time_limit or DEFAULT_TIME_LIMIT
     with tempfile.TemporaryDirectory(prefix="dlcourse-") as scratch, closing(
@@ -104,7 +112,19 @@ def autograde(
             results.append(result)
             if progress:
                 progress(result)
+    if job_list:
+        _flag_batch(course, sorted({c for c, _ in todo}), results)
     return sorted(results, key=lambda r: (r.chapter, r.student))
+
+
+def _flag_batch(course: Course, chapters: list[str], results: list[SubmissionResult]) -> None:
+    """A known-wrong canary must score 0 after the batch, else every result is flagged."""
+    problems = canary_problems(course, chapters)
+    if problems:
+        flag = "BATCH FLAGGED: " + "; ".join(problems)
+        for result in results:
+            result.reason = f"{flag}; {result.reason}" if result.reason else flag
+        save_results(course.db_url, results)
 
 
 def score_submission(course_dir: str, chapter: str, student: str) -> str:
@@ -144,7 +164,13 @@ def score_submission(course_dir: str, chapter: str, student: str) -> str:
             diagnosis = "no points from this test cell (was it deleted or left unrun?)"
         function = grade_id.removeprefix("test_")
         exercises.append(ExerciseResult(function, points, max_points, diagnosis))
-    return SubmissionResult(student, chapter, GRADED, exercises).to_json()
+    # The grade of record comes from the trusted out-of-kernel re-run (graders.trusted);
+    # the kernel-side result above only serves to report possible tampering.
+    try:
+        exercises, note = trusted_scores(course, chapter, student, exercises)
+    except UngradableError as exc:
+        raise GradingError(str(exc)) from None
+    return SubmissionResult(student, chapter, GRADED, exercises, reason=note).to_json()
 
 
 def _quiet_nbgrader() -> None:
