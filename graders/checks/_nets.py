@@ -12,11 +12,13 @@ Examples are columns: ``X`` has shape ``(n_x, m)``, ``Y`` ``(1, m)``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from graders.checks._core import CheckFailure
+from graders.checks._core import Case, CheckFailure, Spec
 from graders.checks._diagnose import mistake
 from graders.checks._tamper import NP
 
@@ -313,3 +315,46 @@ def cost_diagnoses(A: str) -> tuple:
             model(lambda a, y: entropy(a, y) * a.shape[1]),
         ),
     )
+
+
+# --- a spec with network-shaped labels and hints for network-shaped exceptions ---------
+
+
+@dataclass(frozen=True)
+class NetSpec(Spec):
+    """A :class:`Spec` whose labels summarise dicts and caches (no array values), and
+    whose exception messages explain a ``KeyError`` on a parameter key."""
+
+    def _call(self, fn, case: Case, label: str):
+        try:
+            return Spec._call(self, fn, case, label)
+        except CheckFailure as failure:
+            cause = failure.__cause__
+            if isinstance(cause, KeyError) and _PARAMETER_KEY.fullmatch(str(cause)):
+                raise CheckFailure(
+                    f"{failure}; parameters holds a W and a b for each layer, so there are "
+                    "L = len(parameters) // 2 layers (and len(caches) caches)"
+                ) from cause
+            raise
+
+    def label(self, case: Case) -> str:
+        shown = ", ".join(
+            f"{name} {_summary(arg)}" for name, arg in zip(self.arg_names, case.args, strict=False)
+        )
+        tier = "hidden case" if case.hidden else "case"
+        return f"{self.function}, {tier} {case.name!r} ({shown})"
+
+
+_PARAMETER_KEY = re.compile(r"'d?[WbA]\d+'")
+
+
+def _summary(value) -> str:
+    if type(value) is NP.ndarray:
+        return str(tuple(value.shape))
+    if isinstance(value, dict):
+        return f"with {len(value)} arrays"
+    if isinstance(value, (list, tuple)):
+        return f"of {len(value)} items"
+    if isinstance(value, float):
+        return f"= {value:g}"
+    return f"= {value!r}"[:40]

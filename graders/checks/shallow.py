@@ -19,9 +19,9 @@ import dlnotes.activations
 import dlnotes.cost
 from dlnotes import shallow as ref
 from graders.checks import _nets
-from graders.checks._core import Array, Case, Dict, Scalar, Spec, make_check, register
+from graders.checks._core import Array, Case, Dict, Scalar, make_check, register
 from graders.checks._diagnose import mistake
-from graders.checks._nets import Seq, as_float, cost_diagnoses, labels, numerical_gradient
+from graders.checks._nets import NetSpec, Seq, as_float, cost_diagnoses, labels, numerical_gradient
 from graders.checks._tamper import seal
 
 _H = 1e-6  # central-difference step for the numerical gradients
@@ -71,7 +71,7 @@ def _cache_swapped(X, parameters):
 _CACHE = Dict("cache", {k: Array(k) for k in ("Z1", "A1", "Z2", "A2")})
 
 FORWARD_PROPAGATION = register(
-    Spec(
+    NetSpec(
         module="shallow",
         function="forward_propagation",
         arg_names=("X", "parameters"),
@@ -134,7 +134,7 @@ def _cost_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
 
 
 COMPUTE_COST = register(
-    Spec(
+    NetSpec(
         module="shallow",
         function="compute_cost",
         arg_names=("A2", "Y"),
@@ -200,7 +200,7 @@ def _grads(derivative: str = "tanh", dW2_input: str = "A1"):
 
 
 BACKWARD_PROPAGATION = register(
-    Spec(
+    NetSpec(
         module="shallow",
         function="backward_propagation",
         arg_names=("parameters", "cache", "X", "Y"),
