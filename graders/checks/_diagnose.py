@@ -184,6 +184,20 @@ def ratio_diagnosis(ev: Evidence) -> str | None:
     return f"{key} is off by a constant factor of {c:.4g}: look for a wrong constant or scale"
 
 
+def input_diagnosis(ev: Evidence) -> str | None:
+    """The output is one of the inputs, unchanged, or all zeros."""
+    if ev.stage != "value":
+        return None
+    got = ev.got[ev.key]
+    for name, value in ev.inputs.items():
+        if isinstance(value, NP.ndarray) and value.shape == got.shape:
+            if value.dtype.kind in "fiub" and bool(NP.array_equal(got, value)):
+                return f"{ev.key} is the input {name}, unchanged: a step is missing"
+    if got.size > 1 and not bool(NP.any(got)) and bool(NP.any(ev.expected[ev.key])):
+        return f"{ev.key} is all zeros: is it only initialised, or multiplied by a zero mask?"
+    return None
+
+
 def transpose_diagnosis(ev: Evidence) -> str | None:
     """A square output that equals the transpose of the reference."""
     if ev.stage != "value":
@@ -270,6 +284,7 @@ GENERIC: tuple[Diagnosis, ...] = (
     shape_diagnosis,
     dtype_diagnosis,
     nonfinite_diagnosis,
+    input_diagnosis,
     ratio_diagnosis,
     transpose_diagnosis,
 )
