@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from threadpoolctl import threadpool_limits
 
 from dlnotes import deep
 from dlnotes.gradcheck import (
@@ -299,9 +300,12 @@ def test_big_network_is_checked_fast_and_a_planted_error_named():
     dead_columns = np.all(caches[1].Z < 0, axis=0).any()
     expected_unchecked = ("db3",) if dead_columns else ()
 
-    start = time.perf_counter()
-    result = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0))
-    elapsed = time.perf_counter() - start
+    # One BLAS thread: on a loaded 2-core machine two threads stall each other (seconds
+    # instead of about 0.1 s), which says nothing about the check.
+    with threadpool_limits(limits=1, user_api="blas"):
+        start = time.perf_counter()
+        result = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0))
+        elapsed = time.perf_counter() - start
     assert result.passed, str(result)
     assert result.unchecked == expected_unchecked
     assert elapsed < 5.0  # a generous bound on a loaded machine; typically about 0.1 s
