@@ -35,6 +35,18 @@ def test_get_spec_finds_every_function_and_rejects_unknown_ones(ch12_function):
         get_spec(ch12_function[0], "no_such_function")
 
 
+def test_every_exercise_of_chapters_1_to_3_activations_has_its_check(helpers):
+    """The exercise table names graders.checks.<module>.check_<function>; it must resolve."""
+    from graders.exercises import EXERCISES
+
+    mine = [e for e in EXERCISES if e.module in ("activations", "basics", "logistic")]
+    assert sorted((e.module, e.function) for e in mine) == sorted(helpers.my_functions)
+    for exercise in mine:
+        module_name, _, name = exercise.check_name.rpartition(".")
+        check = getattr(__import__(module_name, fromlist=["_"]), name)
+        assert callable(check) and check.__name__ == name
+
+
 def test_cases_are_plain_seeded_and_include_one_example(ch12_function):
     spec = get_spec(*ch12_function)
     visible, hidden = spec.cases(7, hidden=False), spec.cases(7, hidden=True)

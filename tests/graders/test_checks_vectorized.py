@@ -80,9 +80,8 @@ def test_a_branch_on_m_is_not_flagged():
 def test_counts_are_the_same_on_a_busy_machine():
     fn = _exec("def sigmoid(Z):\n    return np.exp(-np.logaddexp(0, -Z))\n", "sigmoid")
     quiet = loops_over_examples(lambda m: fn(np.ones((3, m))))
-    burners = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(3)
-    ]
+    burn = "import time\nend = time.time() + 20\nwhile time.time() < end: pass"  # ends alone
+    burners = [subprocess.Popen([sys.executable, "-c", burn]) for _ in range(3)]
     try:
         busy = [loops_over_examples(lambda m: fn(np.ones((3, m)))) for _ in range(5)]
         SIGMOID.vectorization(fn)
