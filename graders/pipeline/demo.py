@@ -6,8 +6,9 @@ export might), collects them, autogrades them in parallel, writes feedback, the 
 the report, and returns what it did. The class:
 
 - ``ada`` hands in every chapter solved (the instructor's solutions);
-- ``ben``, ``cleo``, ``dev``, ``eli`` make typical mistakes: about half of their answers are
-  wrong implementations from ``graders.catalogue.WRONG``, pasted into the solution cells;
+- ``ben``, ``cleo``, ``dev``, ``eli`` make typical mistakes: in every chapter one answer is a
+  wrong implementation from ``graders.catalogue.WRONG``, pasted into its solution cell
+  (each student at a different exercise), the others are right;
 - ``fay`` hands in every chapter untouched (the released stubs);
 - ``gus`` hands in one notebook that is not valid JSON (it cannot be graded).
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from graders.catalogue import WRONG
+from graders.catalogue import WRONG, Implementation
 from graders.exercises import chapter_exercises
 from graders.pipeline.autograde import autograde
 from graders.pipeline.collect import collect
@@ -73,14 +74,18 @@ def write_class(course: Course, incoming: Path) -> int:
     return count + 1
 
 
+def mistake(chapter: str, k: int) -> Implementation | None:
+    """The wrong answer that mistake-maker ``k`` gives in ``chapter`` (None if none known)."""
+    exercises = chapter_exercises(chapter)
+    exercise = exercises[k % len(exercises)]
+    wrong = WRONG.get(f"{exercise.module}.{exercise.function}", [])
+    return wrong[k % len(wrong)] if wrong else None
+
+
 def mistakes(chapter: str, k: int) -> dict[str, str]:
-    """Wrong answers of mistake-maker ``k``: every other exercise, a different entry each."""
-    answers = {}
-    for i, exercise in enumerate(chapter_exercises(chapter)):
-        wrong = WRONG.get(f"{exercise.module}.{exercise.function}", [])
-        if wrong and (i + k) % 2 == 0:
-            answers[exercise.solution_id] = wrong[(k + i) % len(wrong)].source
-    return answers
+    """``grade_id -> source`` of mistake-maker ``k``'s wrong answer in ``chapter``."""
+    impl = mistake(chapter, k)
+    return {impl.function: impl.source} if impl else {}
 
 
 def run_demo(folder: str | Path, *, jobs: int | None = None, say=print) -> DemoRun:
