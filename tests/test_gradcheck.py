@@ -322,6 +322,24 @@ def test_big_network_is_checked_fast_and_a_planted_error_named():
     assert f"; {', '.join(agreeing)} agree" in str(result)
 
 
+def test_the_notes_initialisation_still_catches_a_dw1_error():
+    # With W = randn * 0.01 the derivatives along dW1 are about 1e-8, near the cost's
+    # roundoff at the default step: the check must lengthen its step to see the error.
+    rng = np.random.default_rng(5)
+    params = deep.initialize_parameters_deep([12288, 20, 7, 5, 1], rng=rng, scale=0.01)
+    X, Y = rng.random((12288, 209)), (rng.random((1, 209)) > 0.5).astype(float)
+
+    def planted(AL, Y, caches):
+        grads = deep.deep_backward(AL, Y, caches)
+        return {**grads, "dW1": grads["dW1"] * 1.41}
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        right = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0))
+        wrong = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0), backward=planted)
+    assert right.passed, str(right)
+    assert wrong.disagreeing == ("dW1",), str(wrong)
+
+
 def test_global_rng_untouched():
     state = np.random.get_state()[1].copy()
     params, X, Y = _network([3, 2], 4, seed=0, scale="he")
