@@ -13,6 +13,7 @@ The trusted out-of-kernel grader reuses the same specs through :func:`get_spec`.
 from __future__ import annotations
 
 import importlib
+import sys
 
 from graders.checks._core import (
     Array,
@@ -28,6 +29,7 @@ from graders.checks._core import (
     run_check,
 )
 from graders.checks._diagnose import Evidence, close, mistake, rel_diff
+from graders.checks._tamper import seal
 
 __all__ = [
     "Array",
@@ -55,3 +57,6 @@ def get_spec(module: str, function: str) -> Spec:
     if spec is None:
         raise KeyError(f"no check for {module}.{function}")
     return spec
+
+
+seal(sys.modules[__name__])
