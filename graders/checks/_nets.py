@@ -25,6 +25,8 @@ from graders.checks._tamper import NP
 _tanh = np.tanh
 _exp = np.exp
 _log = np.log
+_logaddexp = np.logaddexp
+
 _where = np.where
 _matmul = np.matmul
 
@@ -85,10 +87,15 @@ def numerical_gradient(f: Callable[[], float], x, eps: float = 1e-6):
     return grad
 
 
-def cross_entropy(A, Y) -> float:
-    """The cost ``-(1/m) sum(y log a + (1 - y) log(1 - a))``, for numerical gradients."""
-    m = A.shape[1]
-    return float(-NP.sum(Y * _log(A) + (1.0 - Y) * _log(1.0 - A)) / m)
+def cross_entropy_of_logits(Z, Y) -> float:
+    """The cost of ``A = sigmoid(Z)``, ``-(1/m) sum(y log a + (1 - y) log(1 - a))``,
+    computed from ``Z`` as ``(1/m) sum(y softplus(-z) + (1 - y) softplus(z))``.
+
+    Numerical gradients divide rounding errors by the step: ``log(1 - a)`` for ``a``
+    near 1 would lose digits that this form keeps.
+    """
+    m = Z.shape[1]
+    return float(NP.sum(Y * _logaddexp(0.0, -Z) + (1.0 - Y) * _logaddexp(0.0, Z)) / m)
 
 
 # --- the shallow network and its mistake models -----------------------------------------

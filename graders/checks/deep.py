@@ -701,7 +701,14 @@ def _deep_backward_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     return [_deep_backward_case(rng, *row) for row in (_DB_HIDDEN if hidden else _DB_VISIBLE)]
 
 
+def _cost_from(A, p: dict, l: int, Y) -> float:
+    """The cost of the network from layer ``l`` on (fed ``A``), from the output's Z."""
+    _, layers = _nets.deep_forward(A, p, start=l)
+    return _nets.cross_entropy_of_logits(layers[-1][3], Y)
+
+
 def _deep_backward_numerical(case: Case) -> dict[str, np.ndarray]:
+
     """Central differences of J = cost(forward) in every W, b and every layer input
     A[l-1] (times m: the course's dA has no 1/m)."""
     _, Y, caches = case.args
@@ -713,7 +720,7 @@ def _deep_backward_numerical(case: Case) -> dict[str, np.ndarray]:
         inputs.append(NP.array(A_prev, dtype=NP.float64))
 
     def cost_from(l: int):
-        return lambda: _nets.cross_entropy(_nets.deep_forward(inputs[l - 1], p, start=l)[0], Y)
+        return lambda: _cost_from(inputs[l - 1], p, l, Y)
 
     grads = {"d" + k: numerical_gradient(cost_from(1), v, _H) for k, v in p.items()}
     for l in range(1, L + 1):
@@ -724,7 +731,7 @@ def _deep_backward_numerical(case: Case) -> dict[str, np.ndarray]:
             a, y = inputs[l - 1][:, j : j + 1].copy(), Y[:, j : j + 1]
 
             def loss(a=a, y=y, l=l) -> float:
-                return _nets.cross_entropy(_nets.deep_forward(a, p, start=l)[0], y)
+                return _cost_from(a, p, l, y)
 
             dA[:, j : j + 1] = numerical_gradient(loss, a, _H)
         grads[f"dA{l - 1}"] = dA

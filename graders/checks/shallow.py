@@ -185,7 +185,8 @@ def _backward_numerical(case: Case) -> dict[str, np.ndarray]:
     Y = as_float(Y)
 
     def cost() -> float:
-        return _nets.cross_entropy(_nets.shallow_forward(X, p)["A2"], Y)
+        return _nets.cross_entropy_of_logits(_nets.shallow_forward(X, p)["Z2"], Y)
+
 
     return {"d" + k: numerical_gradient(cost, p[k], _H) for k in ("W1", "b1", "W2", "b2")}
 

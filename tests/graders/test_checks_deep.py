@@ -3,6 +3,7 @@ the nbgrader stub and the catalogue's wrong and right implementations."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 import time
@@ -209,3 +210,99 @@ def test_caches_may_be_lists_or_named_tuples():
     )
     impl = Implementation("linear_activation_forward", "list", source, None, "deep")
     checks.check_linear_activation_forward(load(impl, free_names()), hidden=True)
+
+
+# --- operator mutants: independent of the catalogue's hand-written mistakes -------------
+
+_SWAP_BINOP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
+               ast.MatMult: ast.Mult}  # fmt: skip
+_SWAP_COMPARE = {ast.Gt: ast.Lt, ast.Lt: ast.Gt, ast.GtE: ast.LtE, ast.LtE: ast.GtE,
+                 ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}  # fmt: skip
+_SWAP_STRING = {"relu": "sigmoid", "sigmoid": "relu"}
+
+
+def _mutate(node: ast.AST) -> ast.AST | None:
+    """One operator mutation of ``node`` in place (None if it has none): swap + - * / @,
+    drop a unary minus or a .T, add 1 to a number, swap "relu"/"sigmoid", False for
+    True, flip a comparison."""
+    if isinstance(node, ast.BinOp) and type(node.op) in _SWAP_BINOP:
+        node.op = _SWAP_BINOP[type(node.op)]()
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return node.operand
+    elif isinstance(node, ast.Attribute) and node.attr == "T":
+        return node.value
+    elif isinstance(node, ast.Constant) and node.value is True:
+        node.value = False
+    elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        node.value += 1
+    elif isinstance(node, ast.Constant) and node.value in _SWAP_STRING:
+        node.value = _SWAP_STRING[node.value]
+    elif isinstance(node, ast.Compare) and type(node.ops[0]) in _SWAP_COMPARE:
+        node.ops = [_SWAP_COMPARE[type(node.ops[0])]()]
+    else:
+        return None
+    return node
+
+
+def operator_mutants(source: str):
+    """Every source that differs from ``source`` by one operator mutation."""
+    original = ast.unparse(ast.parse(source))
+    for index in range(sum(1 for _ in ast.walk(ast.parse(source)))):
+        tree = ast.parse(source)
+        node = list(ast.walk(tree))[index]
+
+        class Replace(ast.NodeTransformer):
+            def visit(self, visited, node=node):
+                return _mutate(visited) or visited if visited is node else super().visit(visited)
+
+        mutated = ast.unparse(Replace().visit(tree))
+        if mutated != original:
+            yield mutated
+
+
+def _same_as_reference(spec, fn) -> bool:
+    """Does ``fn`` give the reference's outputs on cases from fresh seeds?"""
+    for seed in (11, 12, 13):
+        for case in spec.cases(seed=seed, hidden=True):
+            try:
+                got = spec.flatten(spec.call(fn, case))
+            except AssertionError:
+                return False
+            want = spec.expected(case)
+            if set(got) != set(want) or not all(
+                got[k].shape == want[k].shape and np.allclose(got[k], want[k], 1e-7, 1e-10)
+                for k in want
+            ):
+                return False
+    return True
+
+
+MUTATED = [(m, f) for f in FUNCTIONS[1:] for m in ["deep"]] + [
+    ("shallow", f) for f in ("forward_propagation", "compute_cost", "backward_propagation")
+]
+
+
+@pytest.mark.parametrize(("module", "function"), MUTATED, ids=[f"{m}.{f}" for m, f in MUTATED])
+def test_operator_mutants_of_right_answers_are_caught_or_equivalent(module, function, capfd):
+    """Mutants of every right implementation: the check fails each one, unless the mutant
+    computes the reference's outputs anyway (``Z >= 0`` for ``Z > 0``, ``exp(Z)`` inside
+    ``s * (1 - s)``, ...). Covers chapter 3 too. The initializer is left out: its check
+    tests properties, not values."""
+    spec = get_spec(module, function)
+    check = getattr(__import__(f"graders.checks.{module}", fromlist=["_"]), f"check_{function}")
+    tried = survived = 0
+    for impl in RIGHT[f"{module}.{function}"]:
+        for source in operator_mutants(impl.source):
+            try:
+                fn = load(Implementation(function, "mutant", source, None, module), free_names())
+            except Exception:
+                continue  # not a valid function any more
+            tried += 1
+            try:
+                check(fn, hidden=True)
+            except AssertionError:
+                continue
+            survived += 1
+            assert _same_as_reference(spec, fn), f"a wrong mutant passed:\n{source}"
+    assert tried >= 8 and survived <= tried // 4
+    assert capfd.readouterr().err == ""

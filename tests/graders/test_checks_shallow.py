@@ -13,7 +13,7 @@ import pytest
 import dlnotes.activations
 from dlnotes import shallow
 from graders.catalogue import RIGHT, WRONG, Implementation, load
-from graders.checks import get_spec
+from graders.checks import Case, get_spec
 from graders.checks import shallow as checks
 
 FUNCTIONS = ("forward_propagation", "compute_cost", "backward_propagation")
@@ -155,3 +155,24 @@ def test_a_cost_as_1x1_array_is_rejected_with_a_hint():
     assert "shape (1, 1), expected a number: return a float" in failure_message(
         checks.check_compute_cost, fn
     )
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_reference_passes_cases_from_fresh_seeds(function):
+    """The trusted grader draws cases from fresh seeds: no seed may fail the reference."""
+    spec = get_spec("shallow", function)
+    for seed in range(8):
+        for case in spec.cases(seed=2000 + seed, hidden=True):
+            spec.verify(spec.flatten(spec.call(getattr(shallow, function), case)), case)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_trusted_seam_round_trip(function):
+    """As the out-of-kernel grader does: call on a case rebuilt from plain data (no
+    extra), flatten to plain float64 arrays, verify against the parent's case."""
+    spec = get_spec("shallow", function)
+    for case in spec.cases(seed=78, hidden=True):
+        sent = Case(case.name, case.args, m=case.m, hidden=True)
+        flat = spec.flatten(spec._call(getattr(shallow, function), sent, spec.label(sent))[0])
+        assert all(type(v) is np.ndarray and v.dtype == np.float64 for v in flat.values())
+        spec.verify(flat, case)
