@@ -46,9 +46,11 @@ class _Inert(types.ModuleType):
         return self
 
 
-class _InertMatplotlib(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _InertPlotting(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """matplotlib (and tqdm's submodules) as inert modules: they cost time, grade nothing."""
+
     def find_spec(self, name, path=None, target=None):
-        if name == "matplotlib" or name.startswith(("matplotlib.", "mpl_toolkits")):
+        if name == "matplotlib" or name.startswith(("matplotlib.", "mpl_toolkits", "tqdm.")):
             return importlib.machinery.ModuleSpec(name, self, is_package=True)
         return None
 
@@ -59,12 +61,22 @@ class _InertMatplotlib(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module.__path__ = []
 
 
+def _no_progress_bars() -> types.ModuleType:
+    """A ``tqdm`` whose bars are the bare iterables (importing tqdm takes ~0.1 s)."""
+    module = types.ModuleType("tqdm")
+    module.tqdm = lambda iterable=None, *args, **kwargs: iterable
+    module.trange = lambda *args, **kwargs: range(*args)
+    module.__path__ = []
+    return module
+
+
 def _isolate_imports() -> None:
-    """Import dlnotes and graders from the course tree only; matplotlib is inert."""
+    """Import dlnotes and graders from the course tree only; plotting and bars are inert."""
     sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in repr(f)]
     sys.path[:] = [p for p in sys.path if "__editable__" not in p]
     sys.path.insert(0, COURSE)
-    sys.meta_path.insert(0, _InertMatplotlib())
+    sys.meta_path.insert(0, _InertPlotting())
+    sys.modules["tqdm"] = _no_progress_bars()
 
 
 def _only_main_process() -> None:

@@ -19,6 +19,7 @@ import ast
 import atexit
 import functools
 import hashlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -62,6 +63,11 @@ def stub_source(source: str, module: str, functions: set[str]) -> str:
     return ast.unparse(tree) + "\n"
 
 
+def _remove(root: Path, owner: int) -> None:
+    if os.getpid() == owner:  # not in a forked worker: the parent still uses it
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _python_files(package: Path) -> list[Path]:
     return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
 
@@ -85,7 +91,7 @@ def build_overlay(chapter: str, repo: Path = REPO_ROOT) -> Path:
 @functools.lru_cache(maxsize=16)
 def _build(chapter: str, repo: Path, fingerprint: str) -> Path:
     root = Path(tempfile.mkdtemp(prefix=f"dlnotes-overlay-{chapter}-{fingerprint}-"))
-    atexit.register(shutil.rmtree, root, True)
+    atexit.register(_remove, root, os.getpid())
     hidden = hidden_functions(chapter)
     for path in _python_files(repo / "dlnotes"):
         target = root / path.relative_to(repo)

@@ -102,7 +102,7 @@ def bwrap_command(course: Path, job: Path, uid: int | None) -> list[str]:
     roots = _python_roots()
     args = ["bwrap", "--die-with-parent", "--clearenv", "--new-session"]
     if uid is None:  # unprivileged: a user namespace, mapped to nobody
-        args += ["--unshare-all", "--uid", "65534", "--gid", "65534"]
+        args += ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
     else:  # root: no user namespace, so the uid switch below is real
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                  "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
