@@ -22,6 +22,15 @@ from dlnotes.gradcheck import (
     vector_to_dict,
 )
 
+
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """On a loaded 2-core machine two BLAS threads stall each other: seconds instead of
+    about 0.1 s for the big network, which says nothing about the check."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 # --- layouts ---------------------------------------------------------------------------
 
 
@@ -300,12 +309,9 @@ def test_big_network_is_checked_fast_and_a_planted_error_named():
     dead_columns = np.all(caches[1].Z < 0, axis=0).any()
     expected_unchecked = ("db3",) if dead_columns else ()
 
-    # One BLAS thread: on a loaded 2-core machine two threads stall each other (seconds
-    # instead of about 0.1 s), which says nothing about the check.
-    with threadpool_limits(limits=1, user_api="blas"):
-        start = time.perf_counter()
-        result = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0))
-        elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    result = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0))
+    elapsed = time.perf_counter() - start
     assert result.passed, str(result)
     assert result.unchecked == expected_unchecked
     assert elapsed < 5.0  # a generous bound on a loaded machine; typically about 0.1 s
@@ -333,9 +339,8 @@ def test_the_notes_initialisation_still_catches_a_dw1_error():
         grads = deep.deep_backward(AL, Y, caches)
         return {**grads, "dW1": grads["dW1"] * 1.41}
 
-    with threadpool_limits(limits=1, user_api="blas"):
-        right = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0))
-        wrong = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0), backward=planted)
+    right = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0))
+    wrong = check_deep_gradients(params, X, Y, rng=np.random.default_rng(0), backward=planted)
     assert right.passed, str(right)
     assert wrong.disagreeing == ("dW1",), str(wrong)
 
