@@ -241,7 +241,9 @@ def gradient_check(
     :math:`P \pm \tfrac{\varepsilon}{2} v`: if the four slopes between these five points
     do not vary linearly, the segment crosses a kink (a ReLU unit switching on or off)
     where centred differences are wrong, and the direction is re-drawn with a smaller
-    step. So a correct gradient does not fail, on ReLU networks included.
+    step. So a correct gradient does not fail, on ReLU networks included. When a
+    derivative is so small that the step changes the cost by mere roundoff, the step is
+    lengthened (while the segment stays smooth), so that errors in it still show.
 
     Parameters
     ----------
@@ -290,7 +292,9 @@ def gradient_check(
             continue
         probe = functools.partial(_probe, cost, base, name, cost_0)
         checks.append(
-            _check_array(probe, grad, mask, rng, n_directions, eps, threshold, max_redraws)
+            _check_array(
+                f"d{name}", probe, grad, mask, rng, n_directions, eps, threshold, max_redraws
+            )
         )
     return GradientCheckResult(tuple(checks), threshold)
 
@@ -306,8 +310,11 @@ def check_deep_gradients(
 ) -> GradientCheckResult:
     """:func:`gradient_check` for an L-layer network of :mod:`dlnotes.deep`.
 
-    The cost is the reference ``compute_cost(deep_forward(X, parameters)[0], Y)``; the
-    gradients are ``backward(AL, Y, caches)`` on the reference forward's output.
+    The cost is the reference network's cross-entropy (computed from ``ZL`` so that it
+    loses no digits, see :class:`_DeepCost`); the gradients checked are
+    ``backward(AL, Y, caches)`` on the reference ``deep_forward``'s output. Entries that
+    sit exactly on a ReLU corner are left out of the directions (see
+    :func:`_off_the_corners`).
 
     Parameters
     ----------
@@ -392,7 +399,11 @@ class _DeepCost:
         return all(params[f"{kind}{l}"] is self.parameters[f"{kind}{l}"] for kind in "Wb")
 
 
-def _check_array(probe_at, grad, mask, rng, n_directions, eps, threshold, max_redraws):
+def _check_array(name, probe_at, grad, mask, rng, n_directions, eps, threshold, max_redraws):
+    """Compare ``grad`` with ``n_directions`` numerical directional derivatives.
+
+    ``probe_at(v, step)`` gives the finite differences of the cost along ``v``.
+    """
     numerical, analytic, within_noise, redraws, unresolved = [], [], [], 0, 0
     for _ in range(n_directions):
         step = eps
@@ -416,7 +427,7 @@ def _check_array(probe_at, grad, mask, rng, n_directions, eps, threshold, max_re
     # Tiny derivatives (a dead layer, a zero gradient) are all roundoff: compare absolutely.
     agrees = rel <= threshold or all(within_noise)
     return ArrayCheck(
-        "d" + probe_at.args[2], rel, agrees, tuple(numerical), tuple(analytic), redraws, unresolved
+        name, rel, agrees, tuple(numerical), tuple(analytic), redraws, unresolved
     )
 
 
