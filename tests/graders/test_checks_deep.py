@@ -281,3 +281,18 @@ def test_every_non_equivalent_mutant_fails_the_visible_check(module, function, c
     assert tried >= 20
     assert not survivors, survivors
     assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        (deep, "deep_forward"),
+        (checks._nets, "deep_backward"),
+        (np, "matmul"),
+        (np.random, "get_state"),
+    ],
+)
+def test_a_patched_reference_or_helper_is_detected(module, name, monkeypatch):
+    monkeypatch.setattr(module, name, lambda *args, **kwargs: None)
+    message = failure_message(checks.check_deep_backward, deep.deep_backward)
+    assert "cannot check in this kernel" in message and name in message
