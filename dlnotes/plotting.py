@@ -140,9 +140,9 @@ def plot_image_grid(
         if labels is not None and labels.size != m:
             raise ValueError(f"{name} has {labels.size} labels, expected {m}: one per image")
     if axes is None:
-        rows = max(1, -(-m // columns))
-        figure = Figure(figsize=(1.2 * min(m, columns), 1.4 * rows), layout="constrained")
-        axes = figure.subplots(rows, min(m, columns), squeeze=False).ravel()
+        rows, cols = max(1, -(-m // columns)), max(1, min(m, columns))
+        figure = Figure(figsize=(1.2 * cols, 1.4 * rows), layout="constrained")
+        axes = figure.subplots(rows, cols, squeeze=False).ravel()
     axes = np.asarray(axes, dtype=object).ravel()
     for i, ax in enumerate(axes):
         ax.set_axis_off()

@@ -113,6 +113,11 @@ def test_image_grid_makes_its_own_figure_and_fills_what_it_is_given():
     assert [len(ax.images) for ax in few] == [1, 1]
 
 
+def test_image_grid_with_no_images_draws_nothing():
+    axes = plotting.plot_image_grid(np.zeros((64, 0)), np.zeros((1, 0)), np.zeros((1, 0)))
+    assert len(axes) == 1 and not axes[0].images
+
+
 def test_image_grid_errors():
     with pytest.raises(ValueError, match=r"X has shape \(10, 2\), expected \(64, m\)"):
         plotting.plot_image_grid(np.zeros((10, 2)), np.zeros((1, 2)))
