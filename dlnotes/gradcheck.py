@@ -202,7 +202,8 @@ class GradientCheckResult:
 
     def __str__(self) -> str:
         bad = [check for check in self.arrays if not check.agrees]
-        good = ", ".join(c.name for c in self.arrays if c.agrees and c.name not in self.unchecked)
+        agreeing = [c.name for c in self.arrays if c.agrees and c.name not in self.unchecked]
+        good = ", ".join(agreeing) + (" agree" if len(agreeing) > 1 else " agrees")
         if not bad:
             checked = len(self.arrays) - len(self.unchecked)
             text = (
@@ -215,7 +216,7 @@ class GradientCheckResult:
                 f"relative difference {check.relative_difference:.2g}"
                 for check in bad
             ]
-            text = "; ".join(parts) + (f"; {good} agree" if good else "")
+            text = "; ".join(parts) + (f"; {good}" if agreeing else "")
         if self.unchecked:
             text += f" ({', '.join(self.unchecked)} not checked: on or among ReLU kinks)"
         return text

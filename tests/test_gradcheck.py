@@ -162,7 +162,7 @@ def test_gradient_check_names_a_wrong_array():
     assert not result.passed
     assert result.disagreeing == ("dW1",)
     assert str(result).startswith("dW1 disagrees with the numerical gradient: relative")
-    assert str(result).endswith("; db1 agree")
+    assert str(result).endswith("; db1 agrees")
 
 
 def test_gradient_check_handles_relu_kinks():
