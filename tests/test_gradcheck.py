@@ -165,6 +165,23 @@ def test_gradient_check_names_a_wrong_array():
     assert str(result).endswith("; db1 agrees")
 
 
+def test_gradient_check_takes_scalar_parameters():
+    # Logistic regression keeps b as a float: J = mean(log(1 + exp(-s * (w.x + b)))).
+    rng = np.random.default_rng(4)
+    X, Y = rng.standard_normal((3, 20)), (rng.random((1, 20)) > 0.5).astype(float)
+    sign = 1 - 2 * Y  # the cost from logits: exact, no log(1 - a)
+
+    def cost(p):
+        return float(np.mean(np.logaddexp(0, sign * (p["w"].T @ X + p["b"]))))
+
+    params = {"w": rng.standard_normal((3, 1)), "b": 0.5}
+    A = 1 / (1 + np.exp(-(params["w"].T @ X + params["b"])))
+    grads = {"dw": X @ (A - Y).T / 20, "db": float(np.mean(A - Y))}  # the course's formulas
+    assert gradient_check(cost, params, grads, rng=rng).passed
+    result = gradient_check(cost, params, {**grads, "db": 2 * grads["db"]}, rng=rng)
+    assert str(result).startswith("db disagrees") and str(result).endswith("; dw agrees")
+
+
 def test_gradient_check_handles_relu_kinks():
     # J = sum(relu(w)) with every w_i within 1e-7 of 0: a step of 1e-6 crosses the kinks.
     w = np.array([[3e-8, -5e-8, 8e-8, -2e-8, 6e-8, -9e-8]])
