@@ -12,14 +12,16 @@ Examples are columns: ``X`` has shape ``(n_x, m)``, ``Y`` ``(1, m)``.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from graders.checks._core import Case, CheckFailure, Spec
-from graders.checks._diagnose import mistake
+from graders.checks._diagnose import GENERIC, Evidence, close, fallback, mistake
 from graders.checks._tamper import NP
 
 _tanh = np.tanh
@@ -329,20 +331,37 @@ def cost_diagnoses(A: str) -> tuple:
 
 @dataclass(frozen=True)
 class NetSpec(Spec):
-    """A :class:`Spec` whose labels summarise dicts and caches (no array values), and
-    whose exception messages explain a ``KeyError`` on a parameter key."""
+    """A :class:`Spec` whose labels summarise dicts and caches (no array values), that
+    knows two more generic mistakes (:data:`NET_DIAGNOSES`), and that can explain a
+    ``KeyError`` on a parameter key ``W<l>`` / ``b<l>`` with ``key_error_hint``."""
+
+    key_error_hint: str = ""
+    late_diagnoses: tuple = ()
 
     def _call(self, fn, case: Case, label: str):
         try:
             return Spec._call(self, fn, case, label)
         except CheckFailure as failure:
             cause = failure.__cause__
-            if isinstance(cause, KeyError) and _PARAMETER_KEY.fullmatch(str(cause)):
-                raise CheckFailure(
-                    f"{failure}; parameters holds a W and a b for each layer, so there are "
-                    "L = len(parameters) // 2 layers (and len(caches) caches)"
-                ) from cause
+            hint = self.key_error_hint
+            if hint and isinstance(cause, KeyError) and _PARAMETER_KEY.fullmatch(str(cause)):
+                raise CheckFailure(f"{failure}; {hint}") from cause
             raise
+
+    def _diagnose(self, ev: Evidence) -> str:
+        """The spec's diagnoses, :data:`NET_DIAGNOSES`, the engine's generic ones, then
+        ``late_diagnoses`` (which localise rather than name a mistake), then the worst
+        element."""
+        tiers = (*self.diagnoses, *NET_DIAGNOSES, *GENERIC, *self.late_diagnoses)
+        with quiet():  # the learner's arrays may hold inf or NaN: no warnings on stderr
+            for diagnose in tiers:
+                try:
+                    message = diagnose(ev)
+                except Exception:  # a diagnosis must never hide the failure itself
+                    message = None
+                if message:
+                    return message
+            return fallback(ev)
 
     def label(self, case: Case) -> str:
         shown = ", ".join(
@@ -352,7 +371,61 @@ class NetSpec(Spec):
         return f"{self.function}, {tier} {case.name!r} ({shown})"
 
 
-_PARAMETER_KEY = re.compile(r"'d?[WbA]\d+'")
+_PARAMETER_KEY = re.compile(r"'[Wb]\d+'")
+_catch_warnings = warnings.catch_warnings
+_simplefilter = warnings.simplefilter
+
+
+@contextlib.contextmanager
+def quiet():
+    """No floating-point warnings and no ``warnings`` at all inside (nbgrader scores a
+    cell with anything on stderr as 0)."""
+    with NP.errstate(all="ignore"), _catch_warnings():
+        _simplefilter("ignore")
+        yield
+
+LAYERS_HINT = (
+    "parameters holds a W and a b for each layer, so there are L = len(parameters) // 2 "
+    "layers"
+)
+
+
+def _ratio(got, want) -> float | None:
+    """The constant ``c`` with ``got == c * want``, if there is one."""
+    if got.shape != want.shape or not bool(NP.all(NP.isfinite(got))):
+        return None
+    norm = float(NP.sum(NP.multiply(want, want)))
+    if norm == 0.0:
+        return None
+    c = float(NP.sum(NP.multiply(got, want))) / norm
+    return c if close(got, NP.multiply(c, want), 1e-6, 1e-12) else None
+
+
+def m_squared_diagnosis(ev: Evidence) -> str | None:
+    """``* m`` where ``/ m`` belongs (m² too large), or ``/ m`` twice (m² too small)."""
+    if ev.stage != "value" or ev.m < 2:
+        return None
+    c, m2 = _ratio(ev.got[ev.key], ev.expected[ev.key]), ev.m * ev.m
+    if c is not None and abs(c / m2 - 1) < 1e-6:
+        return (f"{ev.key} is exactly m² = {m2} times too large: it multiplies by m = {ev.m} "
+                "where it should divide by m")
+    if c is not None and abs(c * m2 - 1) < 1e-6:
+        return f"{ev.key} is exactly m² = {m2} times too small: it divides by m = {ev.m} twice"
+    return None
+
+
+def wrong_axis_diagnosis(ev: Evidence) -> str | None:
+    """A bias gradient ``(n, 1)`` summed over axis 0 instead: shape ``(1, m)``."""
+    if ev.stage != "shape":
+        return None
+    got, want = ev.got[ev.key].shape, ev.expected[ev.key].shape
+    if len(want) == 2 and want[1] == 1 and got == (1, ev.m) and got != want:
+        return (f"{ev.key} has shape {got}, expected {want}: it sums over axis 0, the units; "
+                "sum over the examples, axis=1 with keepdims=True")
+    return None
+
+
+NET_DIAGNOSES = (m_squared_diagnosis, wrong_axis_diagnosis)
 
 
 def _summary(value) -> str:

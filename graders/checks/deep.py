@@ -22,10 +22,11 @@ import dlnotes.cost
 from dlnotes import deep as ref
 from graders.checks import _nets
 from graders.checks._core import Array, Case, CheckFailure, Dict, Scalar, make_check, register
-from graders.checks._diagnose import Evidence, close, key_message, mistake
+from graders.checks._diagnose import Evidence, close, fallback, key_message, mistake
 from graders.checks._nets import (
     ACTIVATIONS,
     DERIVATIVES,
+    LAYERS_HINT,
     NetSpec,
     Seq,
     SeqOf,
@@ -33,6 +34,7 @@ from graders.checks._nets import (
     cost_diagnoses,
     labels,
     numerical_gradient,
+    quiet,
 )
 from graders.checks._tamper import NP, seal
 
@@ -109,7 +111,8 @@ class _InitializerSpec(NetSpec):
 
     def verify(self, flat: dict, case: Case) -> tuple[float, None]:
         label = self.label(case)
-        problem = _initializer_problem(flat, list(case.args[0]))
+        with quiet():
+            problem = _initializer_problem(flat, list(case.args[0]))
         if problem:
             raise CheckFailure(f"{label}: {problem}")
         return 0.0, None
@@ -451,6 +454,7 @@ DEEP_FORWARD = register(
             ),
         ),
         scaling_case=lambda rng, m: _network_case(rng, [3, 4, 1], m),
+        key_error_hint=LAYERS_HINT,
     )
 )
 check_deep_forward = make_check(DEEP_FORWARD)
@@ -750,6 +754,27 @@ def _backward_variant(dAL=None, **variant):
     return model
 
 
+def _output_layer_only(ev: Evidence) -> str | None:
+    """Localise: the layers below pass the learner's own ``dA{L-1}`` down correctly, so
+    the mistake is in ``dAL`` or the output layer's ``dZ``."""
+    caches = ev.inputs["caches"]
+    L = len(caches)
+    if ev.stage != "value" or L < 2:
+        return None
+    dA = ev.got[f"dA{L - 1}"]
+    for l in range(L - 1, 0, -1):
+        (A_prev, W, _), Z = caches[l - 1]
+        dA, dW, db = _nets.linear_backward(dA * DERIVATIVES["relu"](Z), A_prev, W)
+        for key, value in ((f"dA{l - 1}", dA), (f"dW{l}", dW), (f"db{l}", db)):
+            if not _same(ev.got[key], value):
+                return None
+    return (
+        f"the hidden layers pass your dA{L - 1} down correctly, so the mistake is in the "
+        f"output layer {L}: check dAL = -(Y/AL - (1 - Y)/(1 - AL)) and its sigmoid "
+        f"backward; {fallback(ev)}"
+    )
+
+
 def _grads_keys(ev: Evidence) -> str | None:
     if ev.stage != "keys":
         return None
@@ -786,6 +811,7 @@ DEEP_BACKWARD = register(
                 _backward_variant(dAL=lambda AL, Y: -Y / AL),
             ),
         ),
+        late_diagnoses=(_output_layer_only,),
         numerical=_deep_backward_numerical,
         scaling_case=lambda rng, m: _deep_backward_case(rng, [3, 4, 1], m, "float64"),
         label_arg="Y",
@@ -840,6 +866,7 @@ UPDATE_PARAMETERS = register(
         make_cases=_update_cases,
         output=Dict("parameters", None),
         diagnoses=(_step_diagnosis,),
+        key_error_hint=LAYERS_HINT,
     )
 )
 check_update_parameters = make_check(UPDATE_PARAMETERS)

@@ -20,7 +20,7 @@ import dlnotes.cost
 from dlnotes import shallow as ref
 from graders.checks import _nets
 from graders.checks._core import Array, Case, Dict, Scalar, make_check, register
-from graders.checks._diagnose import mistake
+from graders.checks._diagnose import Evidence, close, fallback, mistake
 from graders.checks._nets import NetSpec, Seq, as_float, cost_diagnoses, labels, numerical_gradient
 from graders.checks._tamper import seal
 
@@ -200,6 +200,18 @@ def _grads(derivative: str = "tanh", dW2_input: str = "A1"):
     return model
 
 
+def _hidden_layer_only(ev: Evidence) -> str | None:
+    """Localise: dW2 and db2 are right, so the mistake is in layer 1."""
+    if ev.stage != "value" or ev.key not in ("dW1", "db1"):
+        return None
+    if not all(close(ev.got[k], ev.expected[k], 1e-7, 1e-12) for k in ("dW2", "db2")):
+        return None
+    return (
+        "dW2 and db2 are right, so the mistake is in layer 1: dZ1 = W2.T dZ2 * (1 - A1**2), "
+        f"dW1 = (1/m) dZ1 X.T, db1 = (1/m) sum(dZ1, axis=1); {fallback(ev)}"
+    )
+
+
 BACKWARD_PROPAGATION = register(
     NetSpec(
         module="shallow",
@@ -233,6 +245,7 @@ BACKWARD_PROPAGATION = register(
                 _grads(dW2_input="Z1"),
             ),
         ),
+        late_diagnoses=(_hidden_layer_only,),
         numerical=_backward_numerical,
         scaling_case=lambda rng, m: _backward_case(rng, 3, 4, m, "float64"),
         label_arg="Y",

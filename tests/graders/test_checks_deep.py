@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import re
 import time
+import warnings
 
 import automutants
 import numpy as np
@@ -58,10 +59,15 @@ def entries(kind: dict) -> list:
 
 
 def failure_message(check, fn, **kwargs) -> str:
-    try:
-        check(fn, **kwargs)
-    except AssertionError as failure:
-        return str(failure)
+    """The check's failure message; no warning may escape it (pytest would otherwise turn
+    a RuntimeWarning into an exception that a diagnosis swallows)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            check(fn, **kwargs)
+        except AssertionError as failure:
+            assert not caught, [str(w.message) for w in caught]
+            return str(failure)
     raise AssertionError("the check passed")
 
 
@@ -267,11 +273,11 @@ def test_every_non_equivalent_mutant_fails_the_visible_check(module, function, c
                 continue
             tried += 1
             try:
-                check(fn)
-            except AssertionError as failure:
-                specific += not any(g in str(failure) for g in GENERIC)
-            else:
+                message = failure_message(check, fn)
+            except AssertionError:
                 survivors.append(f"{impl.name}: {mutant.label}")
+            else:
+                specific += not any(g in message for g in GENERIC)
     err = capfd.readouterr().err
     with capfd.disabled():
         print(

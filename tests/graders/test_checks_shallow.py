@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import re
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -37,10 +38,15 @@ def entries(kind: dict) -> list:
 
 
 def failure_message(check, fn, **kwargs) -> str:
-    try:
-        check(fn, **kwargs)
-    except AssertionError as failure:
-        return str(failure)
+    """The check's failure message; no warning may escape it (pytest would otherwise turn
+    a RuntimeWarning into an exception that a diagnosis swallows)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            check(fn, **kwargs)
+        except AssertionError as failure:
+            assert not caught, [str(w.message) for w in caught]
+            return str(failure)
     raise AssertionError("the check passed")
 
 
