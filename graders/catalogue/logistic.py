@@ -276,6 +276,12 @@ RIGHT = [
             p = np.where(Y == 1, A, 1 - A)
             return -np.log(p).sum() / A.shape[1]
     """),
+    _impl("compute_cost", "clipped like Keras (epsilon 1e-7)", """
+        def compute_cost(A, Y):
+            eps = 1e-7
+            A = np.clip(A, eps, 1 - eps)
+            return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+    """),
     _impl("compute_cost", "clipped", """
         def compute_cost(A, Y):
             A = np.clip(A, 1e-15, 1 - 1e-15)

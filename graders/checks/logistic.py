@@ -107,7 +107,9 @@ _COST_HIDDEN = ((20, "float64"), (1, "uint8"), (13, "bool"), (9, "int64"), (30, 
 def _predictions(rng: np.random.Generator, m: int, extreme: bool) -> np.ndarray:
     A = _sigmoid(rng.standard_normal((1, m)) * 2.0)
     if extreme and m >= 4:
-        A[0, :4] = (1e-10, 1 - 1e-10, 1e-6, 1 - 1e-6)  # confident predictions, still < 1
+        # confident predictions, but not so close to 0 or 1 that clipping A to
+        # [1e-7, 1 - 1e-7] (a common guard against log(0)) would change the cost
+        A[0, :4] = (1e-6, 1 - 1e-6, 1e-4, 1 - 1e-4)
     return A
 
 
