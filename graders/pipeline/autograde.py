@@ -89,6 +89,7 @@ def autograde(
         for c, s in todo
     ]
     previous = {(r.chapter, r.student): r.status for r in load_results(course.db_url)}
+    preload_nbgrader()
     results = []
     if job_list:
         snapshot_gradebook(course)  # graders.trusted: a copy of the gradebook before each batch
@@ -125,6 +126,18 @@ def _flag_batch(course: Course, chapters: list[str], results: list[SubmissionRes
         for result in results:
             result.reason = f"{flag}; {result.reason}" if result.reason else flag
         save_results(course.db_url, results)
+
+
+def preload_nbgrader() -> None:
+    """Import nbgrader's autograde machinery once, before forking the workers.
+
+    ``nbgrader.apps`` pulls in jupyter_server and friends (about 1-3 s of CPU); imported
+    here, every forked worker shares it instead of importing it again per submission.
+    """
+    import nbclient  # noqa: F401
+    import nbgrader.api  # noqa: F401
+    import nbgrader.apps.autogradeapp  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
 
 
 def score_submission(course_dir: str, chapter: str, student: str) -> str:

@@ -25,6 +25,8 @@ class ReleaseError(Exception):
 def release(course_dir: str | Path, chapters: list[str] | None = None) -> list[Path]:
     """Generate the student version of each chapter and zip it; return the zip paths."""
     course = load_course(course_dir)
+    import nbgrader.apps.generateassignmentapp  # noqa: F401 - once, shared by the forks
+
     zips = []
     for chapter in course.check_chapters(chapters):
         log = course.root / "logs" / "release" / f"{chapter}.log"
