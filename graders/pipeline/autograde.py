@@ -49,6 +49,7 @@ from graders.pipeline.results import (
     save_results,
 )
 from graders.pipeline.workers import Job, run_jobs
+from graders.trusted.kernel import nbgrader_arguments as sandboxed_kernel_arguments
 from graders.trusted.scoring import (
     UngradableError,
     canary_problems,
@@ -204,7 +205,8 @@ def _run_nbgrader_autograde(course: Course, chapter: str, student: str) -> None:
     errors = _ErrorLines()
     os.chdir(course.root)
     app = AutogradeApp()
-    app.initialize([chapter, "--student", student, "--force"])
+    # the learner's notebook runs in graders.trusted's sandboxed kernel (no course, no network)
+    app.initialize([chapter, "--student", student, "--force", *sandboxed_kernel_arguments()])
     app.log.addHandler(errors)
     try:
         app.start()

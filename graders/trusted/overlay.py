@@ -40,8 +40,10 @@ EQUIVALENTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
 }
 
 
-def hidden_functions(chapter: str) -> dict[str, set[str]]:
-    """``{dlnotes module: functions to stub}`` while grading ``chapter``."""
+def hidden_functions(chapter: str | None) -> dict[str, set[str]]:
+    """``{dlnotes module: functions to stub}`` while grading ``chapter`` (None: nothing)."""
+    if chapter is None:
+        return {}
     later = CHAPTERS[CHAPTERS.index(chapter) :]
     hidden: dict[str, set[str]] = {}
     for exercise in EXERCISES:
@@ -72,16 +74,19 @@ def _python_files(package: Path) -> list[Path]:
     return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def _fingerprint(chapter: str, repo: Path) -> str:
-    digest = hashlib.sha256(chapter.encode())
+def _fingerprint(chapter: str | None, repo: Path) -> str:
+    digest = hashlib.sha256(str(chapter).encode())
     for path in (*_python_files(repo / "dlnotes"), *_python_files(repo / "graders")):
         stat = path.stat()
         digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     return digest.hexdigest()[:16]
 
 
-def build_overlay(chapter: str, repo: Path = REPO_ROOT) -> Path:
+def build_overlay(chapter: str | None, repo: Path = REPO_ROOT) -> Path:
     """A read-only-ready course tree for grading ``chapter``: ``<root>/{dlnotes,graders}``.
+
+    ``chapter=None`` stubs nothing (for nbgrader's kernel-side run, whose results are
+    only information and whose checks need the reference).
 
     Built once per process and source version (about 30 ms), removed at exit.
     """
@@ -89,7 +94,7 @@ def build_overlay(chapter: str, repo: Path = REPO_ROOT) -> Path:
 
 
 @functools.lru_cache(maxsize=16)
-def _build(chapter: str, repo: Path, fingerprint: str) -> Path:
+def _build(chapter: str | None, repo: Path, fingerprint: str) -> Path:
     root = Path(tempfile.mkdtemp(prefix=f"dlnotes-overlay-{chapter}-{fingerprint}-"))
     atexit.register(_remove, root, os.getpid())
     hidden = hidden_functions(chapter)

@@ -97,8 +97,21 @@ def _hidden_installs(roots: list[str]) -> list[str]:
     return args
 
 
-def bwrap_command(course: Path, job: Path, uid: int | None) -> list[str]:
-    """The bwrap command line running the child with ``course`` and ``job`` bound."""
+def setpriv(uid: int) -> list[str]:
+    """Become ``uid`` with no capabilities at all (used inside bwrap, as root)."""
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+            "--bounding-set=-all", "--inh-caps=-all"]
+
+
+def bwrap_command(course: Path, job: Path, uid: int | None, *, program: list[str] | None = None,
+                  job_at: str = "/job", env: dict[str, str] | None = None,
+                  writable: tuple[str, ...] = (), cwd: str | None = None) -> list[str]:
+    """The bwrap command line running ``program`` (default: the child) in the sandbox.
+
+    ``course`` is bound read-only at ``/course`` (with the repository's data at
+    ``/course/data``), ``job`` read-write at ``job_at``, and each of ``writable``
+    read-write at its own path; ``cwd`` (default ``job_at``) is the working directory.
+    """
     roots = _python_roots()
     args = ["bwrap", "--die-with-parent", "--clearenv", "--new-session"]
     if uid is None:  # unprivileged: a user namespace, mapped to nobody
@@ -112,15 +125,17 @@ def bwrap_command(course: Path, job: Path, uid: int | None) -> list[str]:
     for root in roots:
         args += _parents_with_perms(root) + ["--ro-bind", root, root]
     args += _hidden_installs(roots)
-    args += ["--ro-bind", str(course), "/course", "--ro-bind-try", str(DATA_DIR), "/course/data",
-             "--bind", str(job), "/job", "--chdir", "/job"]
-    for key, value in ENV.items():
+    args += ["--ro-bind", str(course), "/course", "--ro-bind-try", str(DATA_DIR), "/course/data"]
+    for path in (job_at, *writable):
+        args += _parents_with_perms(path)
+    args += ["--bind", str(job), job_at]
+    for path in writable:
+        args += ["--bind", path, path]
+    args += ["--chdir", cwd or job_at]
+    for key, value in (env or ENV).items():
         args += ["--setenv", key, value]
-    python = [sys.executable, "-I", f"/course/{CHILD}", "/job"]
-    if uid is not None:
-        python = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                  "--bounding-set=-all", "--inh-caps=-all", *python]
-    return args + ["--", *python]
+    program = program or [sys.executable, "-I", f"/course/{CHILD}", "/job"]
+    return args + ["--", *(setpriv(uid) if uid is not None else []), *program]
 
 
 def limits(time_limit: float) -> list[str]:

@@ -1,0 +1,104 @@
+"""A sandboxed Jupyter kernel for nbgrader's own (kernel-side) run of a submission.
+
+``dlcourse autograde`` still lets nbgrader execute the learner's notebook, to keep its test
+cells' verdicts as information. That kernel runs learner code too, so it gets the same
+kind of box as the trusted child (:mod:`graders.trusted.sandbox`): bwrap with no network
+and its own PID namespace, read-only system and venv, a course tree *without* the
+catalogue or the notebooks, and only the notebook's folder writable; prlimit on memory,
+processes and file size. It cannot see the course directory, the gradebook or any other
+submission, nor reach a database server.
+
+The kernel talks to nbgrader over ZeroMQ *IPC* sockets (``KernelManager.transport=ipc``)
+in a private folder bound into the sandbox, so it needs no network at all; interrupts are
+sent as messages (``interrupt_mode``), since signals do not cross the PID namespace.
+
+:func:`nbgrader_arguments` installs the kernelspec ``dlnotes-grading`` in the venv when
+needed and returns the nbgrader command-line options that select it. The kernelspec runs
+``python -m graders.trusted.kernel -f {connection_file}``, which execs bwrap (:func:`main`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from graders.trusted import sandbox
+from graders.trusted.overlay import build_overlay
+
+KERNEL_NAME = "dlnotes-grading"
+MEMORY_BYTES = 4 * 1024**3
+MAX_PROCESSES = 256
+FILE_BYTES = 64 * 1024**2
+
+
+def kernelspec() -> dict:
+    return {
+        "argv": [sys.executable, "-m", "graders.trusted.kernel", "-f", "{connection_file}"],
+        "display_name": "Python 3 (dlnotes grading sandbox)",
+        "language": "python",
+        "interrupt_mode": "message",
+        "metadata": {"debugger": False},
+    }
+
+
+def install_kernelspec() -> Path:
+    """Write the kernelspec into ``<venv>/share/jupyter/kernels/`` (if not already there)."""
+    folder = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    spec = json.dumps(kernelspec(), indent=1)
+    target = folder / "kernel.json"
+    if not target.is_file() or target.read_text() != spec:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".kernel.json.{os.getpid()}"
+        temporary.write_text(spec)
+        temporary.replace(target)  # atomic: parallel workers may install at once
+    return folder
+
+
+def nbgrader_arguments() -> list[str]:
+    """nbgrader options that run the notebook in the sandboxed kernel.
+
+    The IPC sockets live in a fresh private folder in the system temp folder.
+    """
+    install_kernelspec()
+    sockets = tempfile.mkdtemp(prefix="dlnotes-kernel-")
+    return [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
+            f"--KernelManager.ip={sockets}/kernel"]
+
+
+def command(connection_file: str, cwd: str) -> list[str]:
+    """prlimit + bwrap + ipykernel for one kernel whose sockets are in the ip's folder."""
+    info = json.loads(Path(connection_file).read_text())
+    if info.get("transport") != "ipc" or not os.path.isabs(info.get("ip", "")):
+        raise SystemExit("the dlnotes grading kernel needs KernelManager.transport=ipc "
+                         "and an absolute KernelManager.ip (see nbgrader_arguments)")
+    sockets = os.path.dirname(info["ip"])
+    private = Path(sockets) / "connection.json"  # a copy the kernel's user can read
+    shutil.copy(connection_file, private)
+    uid = sandbox.prepare_job(Path(sockets), weak=False)
+    if uid is not None:
+        os.chown(private, uid, uid)
+        os.chown(cwd, uid, uid)
+    env = {**sandbox.ENV, "HOME": sockets, "PYTHONPATH": "/course",
+           "IPYTHONDIR": f"{sockets}/ipython", "MPLCONFIGDIR": f"{sockets}/matplotlib"}
+    program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(private)]
+    box = sandbox.bwrap_command(build_overlay(None), Path(sockets), uid, program=program,
+                                job_at=sockets, env=env, writable=(cwd,), cwd=cwd)
+    limits = [f"--as={MEMORY_BYTES}", f"--nproc={MAX_PROCESSES}", f"--fsize={FILE_BYTES}",
+              "--core=0"]
+    return ["prlimit", *limits, "--", *box]
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2 or argv[0] != "-f":
+        raise SystemExit("usage: python -m graders.trusted.kernel -f CONNECTION_FILE")
+    argv_ = command(argv[1], os.getcwd())
+    os.execvp(argv_[0], argv_)
+
+
+if __name__ == "__main__":
+    main()
