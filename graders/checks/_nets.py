@@ -6,6 +6,9 @@ r"""Pieces shared by the network checks of chapters 3-5 (``shallow``, ``deep``).
 - Numerical gradients by centred differences, the independent witness for backward
   functions.
 - Output structures the engine lacks: caches that may be tuples or lists.
+- :class:`NetSpec`: a spec with compact labels, two more generic diagnoses, a tier of
+  late (localising) diagnoses, and no warning escaping any diagnosis (:func:`quiet`).
+
 
 Examples are columns: ``X`` has shape ``(n_x, m)``, ``Y`` ``(1, m)``.
 """
@@ -58,13 +61,11 @@ DERIVATIVES: dict[str, Callable] = {
     "sigmoid": lambda Z: _sigmoid(Z) * (1.0 - _sigmoid(Z)),
     "tanh": lambda Z: 1.0 - _tanh(Z) ** 2,
     "relu": lambda Z: (Z > 0).astype(float),
-    "none": lambda Z: NP.empty_like(Z) * 0.0 + 1.0,
+    "none": lambda Z: Z * 0.0 + 1.0,
     "tanh as 1 - A": lambda Z: 1.0 - _tanh(Z),
     "tanh as A (1 - A)": lambda Z: _tanh(Z) * (1.0 - _tanh(Z)),
-
     "sigmoid as s * (1 - Z)": lambda Z: _sigmoid(Z) * (1.0 - Z),
     "sigmoid at A": lambda Z: DERIVATIVES["sigmoid"](_sigmoid(Z)),
-    "tanh at A": lambda Z: 1.0 - _tanh(_tanh(Z)) ** 2,
 }
 
 
@@ -127,9 +128,9 @@ def shallow_backward(p: dict, cache: dict, X, Y, derivative="tanh", dW2_input="A
 # --- the deep network and its mistake models --------------------------------------------
 
 
-def layer_forward(A_prev, W, b, activation: str, bias=True):
-    """``(A, Z)`` of one layer."""
-    Z = _matmul(W, A_prev) + (b if bias else 0.0)
+def layer_forward(A_prev, W, b, activation: str):
+    """``(A, Z)`` of one layer, ``Z = W A_prev + b``."""
+    Z = _matmul(W, A_prev) + b
     return ACTIVATIONS[activation](Z), Z
 
 
@@ -151,10 +152,10 @@ def linear_backward(dZ, A_prev, W):
     return _matmul(W.T, dZ), _matmul(dZ, A_prev.T) / m, NP.sum(dZ, axis=1, keepdims=True) / m
 
 
-def deep_backward(AL, Y, layers, hidden="relu", output="sigmoid", dAL=None, dA_keys_shift=0):
+def deep_backward(AL, Y, layers, hidden="relu", output="sigmoid", dAL=None):
     """The grads dict of ``deep_backward`` from ``layers`` (as :func:`deep_forward`
     returns them), optionally with one mistake: the derivative of the hidden or output
-    layers, another ``dAL``, or ``dA`` keys shifted by one."""
+    layers, or another ``dAL``."""
     L = len(layers)
     dA = -(Y / AL - (1.0 - Y) / (1.0 - AL)) if dAL is None else dAL
     grads = {}
@@ -162,13 +163,11 @@ def deep_backward(AL, Y, layers, hidden="relu", output="sigmoid", dAL=None, dA_k
         A_prev, W, _, Z = layers[l - 1]
         dZ = dA * DERIVATIVES[output if l == L else hidden](Z)
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, A_prev, W)
-        grads[f"dA{l - 1 + dA_keys_shift}"] = dA
+        grads[f"dA{l - 1}"] = dA
     return grads
 
 
 # --- labels ----------------------------------------------------------------------------
-
-LABEL_DTYPES = ("float64", "int64", "bool", "uint8")
 
 
 def labels(rng: np.random.Generator, m: int, dtype: str):
@@ -193,10 +192,9 @@ class Seq:
     Named tuples pass (they are tuples). When the items come in another order, say so.
     """
 
-    def __init__(self, name: str, items, what: str = "a tuple"):
+    def __init__(self, name: str, items):
         self.name = name
         self.items = tuple(items)
-        self.what = what
 
     @property
     def order(self) -> str:
@@ -206,7 +204,7 @@ class Seq:
         label = path or self.name
         if not isinstance(value, (tuple, list)):
             raise CheckFailure(
-                f"{label} is {_describe(value)}, expected {self.what} {self.order}"
+                f"{label} is {_describe(value)}, expected a tuple {self.order}"
             )
         if len(value) != len(self.items):
             raise CheckFailure(
@@ -384,7 +382,9 @@ def quiet():
         _simplefilter("ignore")
         yield
 
+
 LAYERS_HINT = (
+
     "parameters holds a W and a b for each layer, so there are L = len(parameters) // 2 "
     "layers"
 )
