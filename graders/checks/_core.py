@@ -240,7 +240,7 @@ class Spec:
         fp: set[str] = set()
         try:
             result = _quietly(lambda: fn(*args), fp)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise CheckFailure(
                 f"{label}: {exception_diagnosis(self.function, exc)}"
             ) from exc

@@ -340,6 +340,11 @@ def exception_diagnosis(function: str, exc: BaseException) -> str:
             f"{function} raises NotImplementedError: replace `raise NotImplementedError()` "
             "with your implementation"
         )
+    if isinstance(exc, AssertionError):
+        detail = f": {exc}" if str(exc) else ""
+        return f"an assert in {function} failed{detail}; print the shapes it checks"
+    if isinstance(exc, SystemExit):
+        return f"{function} called exit() or sys.exit(): return a value instead"
     text = f"{type(exc).__name__}: {exc}"
     for pattern, hint in _EXCEPTIONS:
         if re.search(pattern, str(exc)):

@@ -15,6 +15,7 @@ import dlnotes.activations
 import dlnotes.logistic
 from graders.checks import CheckFailure, get_spec
 from graders.checks.activations import check_sigmoid
+from graders.checks.basics import check_row_means
 from graders.checks.logistic import check_backward
 
 
@@ -169,6 +170,21 @@ def test_fallback_says_which_gradients_agree():
 
     with pytest.raises(AssertionError, match=r"agree with the reference: db; differ: dw"):
         check_backward(backward)
+
+
+def test_the_learners_own_assert_and_exit_are_explained():
+    def asserts(X):
+        mu = X.mean(axis=1)
+        assert mu.shape == (X.shape[0], 1), f"mu has shape {mu.shape}"
+        return mu
+
+    def exits(X):
+        raise SystemExit(0)
+
+    with pytest.raises(AssertionError, match=r"an assert in row_means failed: mu has shape"):
+        check_row_means(asserts)
+    with pytest.raises(AssertionError, match=r"row_means called exit\(\)"):
+        check_row_means(exits)
 
 
 def test_a_non_function_is_reported():
