@@ -15,7 +15,7 @@ from pathlib import Path
 from graders.learner._env import env_with_venv_on_path
 
 
-def check_this_notebook(name: str) -> int | None:
+def check_this_notebook(name: str) -> None:
     """Grade the saved notebook and print ``dlcourse check``'s report.
 
     Parameters
@@ -24,21 +24,17 @@ def check_this_notebook(name: str) -> int | None:
         The notebook's file name, used when Jupyter does not say which notebook this
         kernel belongs to (``JPY_SESSION_NAME``).
 
-    Returns
-    -------
-    int or None
-        ``dlcourse check``'s exit code (0: everything passes), or None when skipped
-        because nbgrader itself is running the notebook (validate or autograde).
+    Nothing happens while nbgrader itself runs the notebook (Validate or autograde):
+    grading would then grade itself.
     """
     if os.environ.get("NBGRADER_EXECUTION"):
         print("(skipped while nbgrader runs this notebook)")
-        return None
+        return
     session = os.environ.get("JPY_SESSION_NAME", "")
     path = Path(session) if session.endswith(".ipynb") and Path(session).is_file() else Path(name)
-    print(f"Grading the saved {path.name} as the instructor would (a few seconds)...",
-          flush=True)
+    print(f"Grading the saved {path.name} as the instructor would, hidden cases included "
+          "(this takes a little while)...", flush=True)
     done = subprocess.run([sys.executable, "-m", "graders.cli", "check", str(path)],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           env=env_with_venv_on_path(), check=False)
     print(done.stdout.rstrip())
-    return done.returncode

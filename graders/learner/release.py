@@ -47,6 +47,7 @@ def nbgrader_api(course_root: Path):
     if (course_root / "nbgrader_config.py").is_file():
         config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config())
     config.CourseDirectory.root = str(course_root)
+    config.Exchange.root = str(course_root / "exchange")  # unused; keeps nbgrader quiet
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 

@@ -1,0 +1,87 @@
+"""``dlcourse check``: a learner's grade, the instructor's way, hidden tests included."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import dlcourse
+
+from graders.catalogue import RIGHT, WRONG, load
+from graders.checks.logistic import check_compute_cost
+from graders.learner.incell import check_this_notebook
+from graders.learner.workspace import prepare_workspace
+from graders.paths import NOTEBOOKS_DIR
+
+
+def _set_solution(path: Path, grade_id: str, source: str) -> None:
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    cell.source = source
+    nbformat.write(nb, path)
+
+
+def test_bad_input_exits_2(tmp_path):
+    assert dlcourse("check", tmp_path / "missing.ipynb").returncode == 2
+    (tmp_path / "notes.txt").write_text("not a notebook")
+    result = dlcourse("check", tmp_path)
+    assert result.returncode == 2
+    assert "no chapter notebooks found" in result.stdout
+
+
+def test_in_notebook_cell_skips_under_nbgrader(monkeypatch, capsys):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    check_this_notebook("02_logistic.ipynb")
+    assert "skipped while nbgrader runs this notebook" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def chapter2_release(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("ws")
+    prepare_workspace(ws, NOTEBOOKS_DIR, tmp_path_factory.mktemp("no-data"),
+                      chapters=("02_logistic",))
+    return ws / "02_logistic" / "02_logistic.ipynb"
+
+
+def test_real_chapter_2(tmp_path, chapter2_release):
+    """The learner's release copy of chapter 2: untouched, all right, one typical mistake,
+    and a cost that is right only for the small visible cases (m <= 8)."""
+    names = ("untouched", "right", "mistake", "visible_only")
+    untouched, right, mistake, visible_only = (tmp_path / n / "02_logistic.ipynb" for n in names)
+    wrong_cost = next(w for w in WRONG["logistic.compute_cost"] if w.name == "sum without 1/m")
+    right_cost = RIGHT["logistic.compute_cost"][0]
+    small_only = right_cost.source.replace(
+        "    return", "    if A.shape[1] > 12:\n        return 0.0\n    return", 1)
+    check_compute_cost(load(replace(right_cost, source=small_only), {}))  # visible: passes
+    for path in (untouched, right, mistake, visible_only):
+        path.parent.mkdir()
+        shutil.copy(chapter2_release, path)
+    for copy in (right, mistake, visible_only):
+        for function in ("forward", "compute_cost", "backward"):
+            _set_solution(copy, function, RIGHT[f"logistic.{function}"][0].source)
+    _set_solution(mistake, "compute_cost", wrong_cost.source)
+    _set_solution(visible_only, "compute_cost", small_only)
+
+    result = dlcourse("check", tmp_path)
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    reports = {name: block for name, block in re.findall(
+        r"/(untouched|right|mistake|visible_only)/02_logistic\.ipynb (.*?)(?=\n\S|\Z)", out, re.S)}
+    assert set(reports) == set(names), out
+    assert "7/7 points" in reports["right"] and "everything passes" in reports["right"]
+    assert "0/7 points" in reports["untouched"]
+    for function in ("forward", "compute_cost", "backward"):
+        line = next(ln for ln in reports["untouched"].splitlines() if f" {function} " in ln)
+        assert "✗" in line and "NotImplementedError" in line, line
+    assert "5/7 points" in reports["mistake"]
+    line = next(ln for ln in reports["mistake"].splitlines() if "compute_cost" in ln)
+    assert re.search(r"✗ compute_cost\s+0/2", line)
+    assert re.search(wrong_cost.diagnosis, line, re.I), line
+    assert re.search(r"✓ forward\s+2/2", reports["mistake"])
+    assert "5/7 points" in reports["visible_only"]
+    assert re.search(r"✗ compute_cost\s+0/2", reports["visible_only"])
+    assert result.stderr == ""
