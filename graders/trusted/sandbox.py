@@ -179,7 +179,7 @@ def run_child(course: Path, job: Path, uid: int | None, *, time_limit: float,
     """Run the child once on ``job``; kill it and everything it started when done."""
     if weak:
         command = [*limits(time_limit), sys.executable, "-I", str(course / CHILD), str(job)]
-        env = {**ENV, "HOME": str(job)}
+        env = {**ENV, "HOME": str(job), "DLNOTES_DATA": str(DATA_DIR)}
     else:
         command = [*limits(time_limit), *bwrap_command(course, job, uid)]
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
