@@ -10,7 +10,7 @@ backward (``dA0`` included, as the reference computes it). The benchmark times t
 ratio of theirs: everything above 1.0 is the cost of the rest (activations, the cost,
 biases, validation, copies). When PyTorch is importable it also times the same step in
 PyTorch on the CPU (float64, ``X.requires_grad = True`` so that it computes ``dA0``
-too) for comparison.
+too) for comparison, and the same products in PyTorch: its BLAS may differ from numpy's.
 
 Timings are medians over ``--repeats`` rounds (the best round is printed too); each
 round times the products, the reference and PyTorch back to back, so that load from
@@ -57,8 +57,11 @@ def reference_step(parameters, X, Y, learning_rate=0.01):
     return deep.update_parameters(parameters, grads, learning_rate)
 
 
-def products_step(parameters, X, Y):
-    """Returns a function computing only the step's 3L matrix products, on fixed operands."""
+def products_step(parameters, X, Y, to_array=np.asarray):
+    """Returns a function computing only the step's 3L matrix products, on fixed operands.
+
+    ``to_array`` converts the operands (``torch.from_numpy`` times PyTorch's products).
+    """
     AL, caches = deep.deep_forward(X, parameters)
     grads = deep.deep_backward(AL, Y, caches)
     L = len(caches)
@@ -66,7 +69,7 @@ def products_step(parameters, X, Y):
     for l in range(1, L + 1):
         A_prev, W, _ = caches[l - 1].linear_cache
         dZ = np.ones((W.shape[0], X.shape[1])) * 0.5  # any values: the products' cost
-        operands.append((W, A_prev, dZ))
+        operands.append(tuple(map(to_array, (W, A_prev, dZ))))
 
     def run():
         for W, A_prev, _ in operands:
@@ -117,6 +120,7 @@ def benchmark(layer_dims, m, repeats: int) -> dict[str, float]:
     }
     if torch is not None:
         runs["torch"] = torch_step(parameters, X, Y)
+        runs["torch products"] = products_step(parameters, X, Y, torch.from_numpy)
     for run in runs.values():  # warm up: first calls allocate
         run()
     times = {name: [] for name in runs}
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'network':<22} {'m':>6} {'products':>10} {'reference':>10} {'ratio':>6}"
     header += f" {'(best)':>6}"
     if torch is not None:
-        header += f" {'torch':>10} {'ref/torch':>9} {'(best)':>6}"
+        header += f" {'torch':>10} {'ref/torch':>9} {'(best)':>6} {'products/torch products':>23}"
     print(header)
     for layer_dims, m in NETWORKS:
         t = benchmark(layer_dims, m, repeats)
@@ -149,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
                f"{t['best reference'] / t['best products']:>6.2f}")
         if torch is not None:
             row += (f" {t['torch'] * 1e3:>8.1f}ms {t['reference'] / t['torch']:>9.2f} "
-                    f"{t['best reference'] / t['best torch']:>6.2f}")
+                    f"{t['best reference'] / t['best torch']:>6.2f} "
+                    f"{t['products'] / t['torch products']:>23.2f}")
         print(row, flush=True)
     return 0
 
