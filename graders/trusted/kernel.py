@@ -64,6 +64,8 @@ def nbgrader_arguments() -> list[str]:
     The IPC sockets live in a fresh private folder in the system temp folder.
     """
     install_kernelspec()
+    if not _font_caches():  # build matplotlib's font list once, outside the sandbox
+        import matplotlib.font_manager  # noqa: F401
     sockets = tempfile.mkdtemp(prefix="dlnotes-kernel-")
     return [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
             f"--KernelManager.ip={sockets}/kernel"]
@@ -82,6 +84,7 @@ def command(connection_file: str, cwd: str) -> list[str]:
     if uid is not None:
         os.chown(private, uid, uid)
         os.chown(cwd, uid, uid)
+    _share_font_cache(Path(sockets) / "matplotlib", uid)
     env = {**sandbox.ENV, "HOME": sockets, "PYTHONPATH": "/course",
            "IPYTHONDIR": f"{sockets}/ipython", "MPLCONFIGDIR": f"{sockets}/matplotlib"}
     program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(private)]
@@ -90,6 +93,22 @@ def command(connection_file: str, cwd: str) -> list[str]:
     limits = [f"--as={MEMORY_BYTES}", f"--nproc={MAX_PROCESSES}", f"--fsize={FILE_BYTES}",
               "--core=0"]
     return ["prlimit", *limits, "--", *box]
+
+
+def _font_caches() -> list[Path]:
+    folders = [os.environ.get("MPLCONFIGDIR"),
+               os.path.join(os.environ.get("XDG_CACHE_HOME") or "~/.cache", "matplotlib")]
+    return [p for f in folders if f for p in Path(f).expanduser().glob("fontlist-*.json")]
+
+
+def _share_font_cache(target: Path, uid: int | None) -> None:
+    """Give the kernel a copy of matplotlib's font list (rebuilding it costs seconds)."""
+    target.mkdir()
+    for cache in _font_caches()[:1]:
+        shutil.copy(cache, target / cache.name)
+    if uid is not None:
+        for path in (target, *target.iterdir()):
+            os.chown(path, uid, uid)
 
 
 def main(argv: list[str] | None = None) -> None:
