@@ -45,9 +45,9 @@ def grade_notebook(
     problem = sandbox.bwrap_problem()
     if problem and not allow_weak_sandbox:
         raise sandbox.SandboxUnavailableError(
-            f"refusing to grade without a sandbox: {problem}. Install bubblewrap, or pass "
-            "allow_weak_sandbox=True (dlcourse autograde --allow-weak-sandbox) to grade in a "
-            "weaker mode that is then written into every result"
+            f"refusing to grade without a sandbox: {problem}. Install bubblewrap, or allow "
+            "a weaker mode that is then written into every result: allow_weak_sandbox=True, "
+            "or DLCOURSE_ALLOW_WEAK_SANDBOX=1 for dlcourse autograde"
         )
     mode = "weak" if problem else "bwrap"
     result = TrustedResult(chapter, seed, "graded", "", mode)
