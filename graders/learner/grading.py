@@ -159,6 +159,8 @@ def grade_notebooks(paths: list[Path], *, notebooks_dir: Path = NOTEBOOKS_DIR,
             release(course.root, sorted(chapters))
             for graded in autograde(course.root, chapters=sorted(chapters), jobs=jobs,
                                     student=f"{STUDENT}*"):
+                if graded.student not in students:
+                    continue
                 index, path = students[graded.student]
                 if graded.graded:
                     results[index] = NotebookResult(path, graded.chapter, [

@@ -5,9 +5,12 @@ Every step is timed and leaves a screenshot in ``test-artifacts/browser/``.
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.error
 
 import nbformat
+import pytest
 from conftest import Steps
 
 from graders.catalogue import RIGHT, WRONG
@@ -124,3 +127,13 @@ def test_chapter2_in_the_browser(lab_server, browser_page):
     assert re.search(r"✗ forward\s+0/2", text), text
     assert re.search(r"✗ backward\s+0/3", text), text
     steps.save(server_start_seconds=round(lab_server.started_in, 2))
+
+    # Self-study set-up: Validate's server side is on, the instructor's parts are off.
+    import nbgrader
+
+    assert json.loads(lab_server.api(f"/nbgrader_version?version={nbgrader.__version__}"))[
+        "success"]
+    for instructor_only in ("/formgrader", "/assignments", "/courses"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            lab_server.api(instructor_only)
+        assert refused.value.code == 404, instructor_only
