@@ -1,8 +1,8 @@
 """Tiny nbgrader source notebooks for the pipeline tests (independent of the real chapters).
 
-Each chapter has the exercise ids of ``graders.exercises`` but trivial content, plain
-``assert`` checks with fixed diagnoses, and a hidden test holding a marker that must never
-reach feedback.
+Each chapter has the exercise ids of ``graders.exercises`` but little else: the
+catalogue's right implementation as the solution, a plain ``assert`` with a fixed diagnosis
+as the visible check, and a hidden test holding a marker that must never reach feedback.
 """
 
 from __future__ import annotations
@@ -12,49 +12,46 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from graders.catalogue import RIGHT
+
 HIDDEN_MARKER = "HIDDEN_MARKER_7319"
 
-# function -> (correct body, visible check, diagnosis of the visible check)
+# function -> visible check (a plain assert with its diagnosis); the solutions are the
+# catalogue's first right implementation, so the trusted re-run agrees with them.
 EXERCISES = {
     "01_numpy": {
-        "sigmoid": (
-            "def sigmoid(Z):\n    return 1 / (1 + np.exp(-Z))",
+        "activations.sigmoid": (
             "assert abs(float(sigmoid(np.array(2.0))) - 0.8807970779778823) < 1e-12, "
-            "'sigmoid(2) is wrong: check the sign of the exponent'",
+            "'sigmoid(2) is wrong: check the sign of the exponent'"
         ),
-        "sigmoid_derivative": (
-            "def sigmoid_derivative(Z):\n    s = 1 / (1 + np.exp(-Z))\n    return s * (1 - s)",
+        "activations.sigmoid_derivative": (
             "assert abs(float(sigmoid_derivative(np.array(0.0))) - 0.25) < 1e-12, "
-            "'sigmoid_derivative(0) is not 0.25: use s * (1 - s)'",
+            "'sigmoid_derivative(0) is not 0.25: use s * (1 - s)'"
         ),
-        "row_means": (
-            "def row_means(X):\n    return X.mean(axis=1, keepdims=True)",
-            "assert row_means(np.ones((3, 2))).shape == (3, 1), "
-            "'row_means has the wrong shape: use keepdims=True'",
+        "basics.row_means": (
+            "assert np.array_equal(row_means(np.array([[1.0, 3.0], [2.0, 6.0]])), [[2.0], [4.0]]), "
+            "'row_means is wrong: average along axis=1 with keepdims=True'"
         ),
     },
     "02_logistic": {
-        "forward": (
-            "def forward(w, b, X):\n    return 1 / (1 + np.exp(-(w.T @ X + b)))",
+        "logistic.forward": (
             "assert forward(np.zeros((2, 1)), 0.0, np.ones((2, 3))).shape == (1, 3), "
-            "'forward returns the wrong shape: use w.T @ X'",
+            "'forward returns the wrong shape: use w.T @ X'"
         ),
-        "compute_cost": (
-            "def compute_cost(A, Y):\n"
-            "    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))",
+        "logistic.compute_cost": (
             "assert abs(compute_cost(np.full((1, 2), 0.5), np.ones((1, 2))) - np.log(2)) < 1e-12, "
-            "'compute_cost is wrong: average the cross-entropy over m'",
+            "'compute_cost is wrong: average the cross-entropy over m'"
         ),
-        "backward": (
-            "def backward(X, A, Y):\n"
-            "    m = X.shape[1]\n"
-            "    dZ = A - Y\n"
-            "    return {'dw': X @ dZ.T / m, 'db': float(dZ.sum() / m)}",
+        "logistic.backward": (
             "assert np.allclose("
             "backward(np.ones((2, 2)), np.ones((1, 2)), np.zeros((1, 2)))['dw'], 1), "
-            "'dw is wrong: divide by m'",
+            "'dw is wrong: divide by m'"
         ),
     },
+}
+SETUP = {
+    "01_numpy": "import numpy as np",
+    "02_logistic": "import numpy as np\nfrom dlnotes.activations import sigmoid",
 }
 POINTS = {"sigmoid": 2, "backward": 3, "forward": 2, "compute_cost": 2}
 
@@ -94,12 +91,14 @@ def write_notebooks(folder: Path) -> Path:
         cells = [
             new_markdown_cell(f"# {chapter} (tiny test chapter)"),
             new_code_cell(
-                "import numpy as np",
+                SETUP[chapter],
                 metadata={"nbgrader": {"grade": False, "solution": False, "locked": True,
                                        "grade_id": "setup", "schema_version": 3}},
             ),
         ]
-        for function, (body, check) in exercises.items():
+        for key, check in exercises.items():
+            function = key.split(".")[1]
+            body = RIGHT[key][0].source.strip()
             points = POINTS.get(function, 1)
             cells += [solution_cell(function, body), test_cell(function, check, points)]
         nb = new_notebook(cells=cells, metadata={

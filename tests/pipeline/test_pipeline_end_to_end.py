@@ -3,7 +3,7 @@
 init -> release -> collect (an LMS-style zip) -> autograde -> feedback -> export -> report,
 then re-grading after new submissions. The expected points are the tiny chapters' own
 (see pipeline_tiny.py): sigmoid 2, sigmoid_derivative 1, row_means 1; forward 2,
-compute_cost 2, backward 3.
+compute_cost 2, backward 3. Bob's row_means averages columns (a catalogue mistake).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from pipeline_cli import VENV_BIN, dlcourse
 from graders.pipeline.course import load_course
 from graders.pipeline.submissions import learner_notebook
 
-WRONG_SIGMOID = "def sigmoid(Z):\n    return 1 / (1 + np.exp(Z))"
-SIGMOID_DIAGNOSIS = "sigmoid(2) is wrong: check the sign of the exponent"
+WRONG_ROW_MEANS = "def row_means(X):\n    return np.mean(X, axis=0, keepdims=True)"
+BOB = {"row_means": WRONG_ROW_MEANS}
+ROW_MEANS_DIAGNOSIS = "row_means is wrong: average along axis=1 with keepdims=True"
 
 
 def _zip(path: Path, entries: dict[str, tuple[str, tuple]]) -> Path:
@@ -71,7 +72,7 @@ def test_pipeline_end_to_end(backend, tiny_notebooks, tmp_path, request):
         "alice/01_numpy.ipynb": (_nb(course, "01_numpy"), new),
         "old/alice_01_numpy.ipynb": (_nb(course, "01_numpy", solved=False), old),
         "alice_02_logistic.ipynb": (_nb(course, "02_logistic"), new),
-        "bob_01_numpy.ipynb": (_nb(course, "01_numpy", answers={"sigmoid": WRONG_SIGMOID}), new),
+        "bob_01_numpy.ipynb": (_nb(course, "01_numpy", answers=BOB), new),
         "carol_01_numpy.ipynb": (_nb(course, "01_numpy", solved=False), new),
         "dave_01_numpy.ipynb": ("{ this is not a notebook", new),
         "README.txt": ("hand-in instructions", new),
@@ -95,7 +96,7 @@ def test_pipeline_end_to_end(backend, tiny_notebooks, tmp_path, request):
         text = page.read_text()
         assert tiny.HIDDEN_MARKER not in text and "HIDDEN TESTS" not in text
     bob = (root / "feedback" / "bob" / "01_numpy" / "01_numpy.html").read_text()
-    assert SIGMOID_DIAGNOSIS in bob and "2 / 4" in bob
+    assert ROW_MEANS_DIAGNOSIS in bob and "3 / 4" in bob
     dave_page = (root / "feedback" / "dave" / "01_numpy" / "01_numpy.html").read_text()
     assert "Not graded" in dave_page
 
@@ -106,7 +107,7 @@ def test_pipeline_end_to_end(backend, tiny_notebooks, tmp_path, request):
     assert (alice["status"], alice["score"]) == ("graded", "4")
     assert rows["alice", "02_logistic"]["score"] == "7"
     bob_row = rows["bob", "01_numpy"]
-    assert (bob_row["score"], bob_row["sigmoid"], bob_row["row_means"]) == ("2", "0", "1")
+    assert (bob_row["score"], bob_row["sigmoid"], bob_row["row_means"]) == ("3", "2", "0")
     assert rows["carol", "01_numpy"]["score"] == "0"
     dave = rows["dave", "01_numpy"]
     assert (dave["status"], dave["score"], dave["sigmoid"]) == ("failed", "", "")
@@ -115,14 +116,14 @@ def test_pipeline_end_to_end(backend, tiny_notebooks, tmp_path, request):
     _ok(dlcourse("report", root))
     report = (root / "report.html").read_text()
     assert report.count("data:image/png;base64,") == 2
-    assert SIGMOID_DIAGNOSIS in report and "dave" in report
+    assert ROW_MEANS_DIAGNOSIS in report and "dave" in report
 
     # nbgrader itself agrees, and flags the notebook it could not grade
     nbexport = subprocess.run([str(VENV_BIN / "nbgrader"), "export", "--to", "nb.csv"],
                               cwd=root, capture_output=True, text=True, timeout=120)
     assert nbexport.returncode == 0, nbexport.stderr
     nb_rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(open(root / "nb.csv"))}
-    assert float(nb_rows["bob", "01_numpy"]["raw_score"]) == 2.0
+    assert float(nb_rows["bob", "01_numpy"]["raw_score"]) == 3.0
     assert _flagged(course, "dave") and not _flagged(course, "bob")
 
     # re-grading: bob fixes his notebook, alice breaks hers, dave repairs his
