@@ -186,7 +186,7 @@ ATTACKS = [
     Attack("memory bomb",
            {"forward": "def forward(w, b, X):\n    hog = []\n    while True:\n"
                        "        hog.append(np.ones(10**7))\n"},
-           ("compute_cost", "backward"), "MemoryError"),
+           ("compute_cost", "backward"), "MemoryError|time limit"),  # slow paging: either
     Attack("fork bomb", {"forward": FORK_BOMB}, ("compute_cost", "backward"), "forward"),
     Attack("sys.exit after the answer",
            {"backward": right("backward", after="import sys\nsys.exit(0)")}, ALL),
