@@ -149,6 +149,7 @@ def test_rendering_everything_is_silent(capsys):
         for ax in (
             plotting.plot_costs([0.6, 0.3]),
             plotting.plot_decision_boundary(lambda P: (P[0:1] > 0).astype(float), X, Y),
+            plotting.plot_decision_boundary(lambda P: np.zeros((1, P.shape[1])), X, Y),
             plotting.plot_image_grid(rng.random((64, 5)), np.zeros((1, 5)), np.ones((1, 5)))[0],
             plotting.plot_activations(),
         ):
