@@ -1,6 +1,6 @@
 """A real ``dlcourse lab`` server and a real headless Chromium, started and stopped here.
 
-Screenshots and step timings go to ``test-artifacts/browser/`` (gitignored).
+Steps, their screenshots and timings: ``browser_steps``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from graders.paths import REPO_ROOT
-
-ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
@@ -144,28 +141,3 @@ def browser_page(tmp_path: Path):
             yield page
         finally:
             context.close()
-
-
-@dataclass
-class Steps:
-    """Times each step of a browser session and saves a screenshot after it."""
-
-    name: str
-    page: object
-    times: dict[str, float] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def run(self, step: str, action):
-        start = time.perf_counter()
-        try:
-            return action()
-        finally:  # a screenshot of a failed step is the most useful one
-            self.times[step] = round(time.perf_counter() - start, 2)
-            shot = ARTIFACTS / f"{self.name}-{len(self.times):02d}-{step}.png"
-            self.page.screenshot(path=str(shot))
-
-    def save(self, **extra) -> None:
-        record = {"steps_seconds": self.times, **extra}
-        (ARTIFACTS / f"{self.name}-times.json").write_text(json.dumps(record, indent=1))

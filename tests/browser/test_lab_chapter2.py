@@ -11,7 +11,7 @@ import urllib.error
 
 import nbformat
 import pytest
-from conftest import Steps
+from browser_steps import Steps
 
 from graders.catalogue import RIGHT, WRONG
 

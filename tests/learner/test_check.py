@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import dlcourse
+from learner_helpers import dlcourse
 
 from graders.catalogue import RIGHT, WRONG, load
 from graders.checks.logistic import check_compute_cost

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import nbformat
-from conftest import dlcourse
+from learner_helpers import dlcourse
 from toycourse import write_toy_chapter
 
 from graders.learner.release import SELF_CHECK_MARKER
