@@ -11,13 +11,16 @@ from numpy.typing import ArrayLike
 
 from dlnotes._validation import as_float_array, as_labels, check_shape
 
-# Predictions are kept this far from 0 and 1 so that log() and 1/a stay finite when a
-# sigmoid saturates to exactly 0.0 or 1.0 in float64.
-EPSILON = 1e-15
+# A sigmoid saturates to exactly 0.0 or 1.0 in float64 (for |z| > ~37 towards 1). Only
+# those two values are moved, to the nearest float inside (0, 1), so that log(a), 1/a and
+# 1/(1 - a) stay finite while every other prediction, and so every gradient, is exact.
+SMALLEST = np.finfo(np.float64).tiny
+LARGEST_BELOW_ONE = np.nextafter(1.0, 0.0)
 
 
 def clip_probabilities(A: np.ndarray) -> np.ndarray:
-    return np.clip(A, EPSILON, 1.0 - EPSILON)
+    """``A`` with exact 0s and 1s moved just inside (0, 1); a new array."""
+    return np.clip(A, SMALLEST, LARGEST_BELOW_ONE)
 
 
 def cross_entropy_cost(A: ArrayLike, Y: ArrayLike, name: str = "A") -> float:

@@ -227,3 +227,18 @@ def test_deep_model_learns(global_rng_untouched):
 def test_errors_name_the_argument_and_the_shapes(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_confidently_wrong_prediction_keeps_its_full_gradient():
+    # AL = sigmoid(-50) ~ 2e-22 with Y = 1: dZ2 = AL - Y = -1 exactly, though AL is tiny.
+    parameters = {
+        "W1": np.array([[1.0]]),
+        "b1": np.zeros((1, 1)),
+        "W2": np.array([[-1.0]]),
+        "b2": np.zeros((1, 1)),
+    }
+    X = np.array([[50.0]])
+    AL, caches = deep.deep_forward(X, parameters)
+    grads = deep.deep_backward(AL, np.array([[1]]), caches)
+    assert grads["db2"][0, 0] == pytest.approx(-1.0)
+    assert grads["dW2"][0, 0] == pytest.approx(-50.0)
