@@ -13,6 +13,7 @@ from learner_helpers import dlcourse
 
 from graders.catalogue import RIGHT, WRONG, load
 from graders.checks.logistic import check_compute_cost
+from graders.learner.grading import GradingError, detect_chapter
 from graders.learner.incell import check_this_notebook
 from graders.learner.workspace import prepare_workspace
 from graders.paths import NOTEBOOKS_DIR
@@ -85,3 +86,17 @@ def test_real_chapter_2(tmp_path, chapter2_release):
     assert "5/7 points" in reports["visible_only"]
     assert re.search(r"✗ compute_cost\s+0/2", reports["visible_only"])
     assert result.stderr == ""
+
+
+def test_chapter_from_name_or_from_grade_ids(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("", metadata={"nbgrader": {"grade_id": gid}})
+                for gid in ("setup", "linear_forward", "deep_backward")]
+    renamed = tmp_path / "my attempt.ipynb"
+    nbformat.write(nb, renamed)
+    assert detect_chapter(renamed) == "04_deep"
+    assert detect_chapter(tmp_path / "02_logistic.v1a2b3c4d.ipynb") == "02_logistic"
+    nb.cells = nb.cells[:1]
+    nbformat.write(nb, renamed)
+    with pytest.raises(GradingError, match="not one of the course's chapter notebooks"):
+        detect_chapter(renamed)
