@@ -98,7 +98,7 @@ def quiet_stderr() -> Iterator[Path]:
     """Send file descriptor 2 (ours and the grading kernels') to a temporary file.
 
     nbgrader, SQLAlchemy and the kernels it starts log to stderr; the learner should
-    see the grade, not that noise. Yields the file's path, to show it when grading fails.
+    see the grade, not that noise. Yields the file's path.
     """
     with tempfile.NamedTemporaryFile(prefix="dlnotes-stderr-", suffix=".log") as log:
         saved = os.dup(2)
