@@ -55,7 +55,7 @@ def db_url(root: Path) -> str:
     return f"sqlite:///{root / 'gradebook.db'}"
 
 
-def nbgrader(root: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+def nbgrader(root: Path, *args: str, timeout: float = 2400) -> subprocess.CompletedProcess:
     """Run the real nbgrader command line in the course ``root``; fail loudly on error."""
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],

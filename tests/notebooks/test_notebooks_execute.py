@@ -10,6 +10,7 @@ a notebook that waits or sleeps.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import nbformat
@@ -70,3 +71,18 @@ def test_source_notebook_runs_clean_and_fast(chapter, mode, tmp_path, monkeypatc
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade"):  # a passing check prints its one line
             assert any(o.get("name") == "stdout" for o in cell.outputs), cell.source
+    if chapter == "05_application" and mode is None:
+        assert_stated_accuracies_match_run(nb)
+
+
+def assert_stated_accuracies_match_run(nb) -> None:
+    """Chapter 5's text states the accuracies reached: they must be the ones printed."""
+    printed = "".join(
+        o.text for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"
+    )
+    text = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    runs = re.findall(r"(\d)-layer: train accuracy ([\d.]+%), test accuracy ([\d.]+%)", printed)
+    assert len(runs) == 2, printed
+    for layers, train, test in runs:
+        row = rf"\| {layers}-layer [^|]*\| {re.escape(train)} \| {re.escape(test)} \|"
+        assert re.search(row, text), f"the text does not state {layers}-layer {train} / {test}"
