@@ -166,7 +166,15 @@ def score_submission(course_dir: str, chapter: str, student: str) -> str:
         nbgrader could not grade the submission (the caller records it as failed).
     """
     course = load_course(course_dir)
-    _run_nbgrader_autograde(course, chapter, student)
+    try:
+        _run_nbgrader_autograde(course, chapter, student)
+    except GradingError as exc:  # e.g. the notebook killed or hung nbgrader's kernel
+        try:  # the trusted re-run can still grade it, exercise by exercise
+            exercises, note = trusted_scores(course, chapter, student, [])
+        except UngradableError:
+            raise exc from None
+        reason = "; ".join(filter(None, [f"nbgrader's own run failed ({exc})", note]))
+        return SubmissionResult(student, chapter, GRADED, exercises, reason=reason).to_json()
     notebook = course.autograded_notebook(student, chapter)
     if not notebook.is_file():
         raise GradingError("nbgrader produced no graded notebook; see the log")

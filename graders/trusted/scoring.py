@@ -105,11 +105,15 @@ def write_trusted_grades(course, chapter: str, student: str, result: TrustedResu
     Manual scores and extra credit that the learner's code may have written during
     nbgrader's run are cleared: only the grading process decides.
     """
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
 
     points = {e.grade_id: float(e.points) for e in result.exercises}
     with Gradebook(course.db_url, course.course_id) as gb:
-        notebook = gb.find_submission_notebook(chapter, chapter, student)
+        try:
+            notebook = gb.find_submission_notebook(chapter, chapter, student)
+        except MissingEntry:  # nbgrader's own run failed before recording the submission
+            gb.update_or_create_submission(chapter, student)
+            notebook = gb.find_submission_notebook(chapter, chapter, student)
         for grade in notebook.grades:
             if grade.name in points:
                 grade.auto_score = points[grade.name]

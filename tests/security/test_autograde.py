@@ -86,6 +86,9 @@ BATCH = {
     "patcher": ({"forward": PATCH_NUMPY + WRONG["forward"]}, ("compute_cost", "backward"), True),
     "blanker": ({"forward": "get_ipython().input_transformers_post.append(lambda lines: [])\n"
                             + WRONG["forward"]}, ("compute_cost", "backward"), True),
+    # nbgrader's own run dies (DeadKernelError): the trusted re-run still grades it
+    "exiter": ({"backward": solution_source("backward") + "\nimport os\nos._exit(0)\n"},
+               ("forward", "compute_cost"), False),
 }
 # PostgreSQL: the attacks on the database server itself (nbgrader's time dominates).
 BATCHES = {"sqlite": BATCH, "postgresql": {k: BATCH[k] for k in ("gradebook", "patcher")}}
@@ -172,6 +175,8 @@ def test_hostile_batch_scores_and_leaves_the_class_alone(course_root, marker):
         assert result.score == points(*passing), (student, result.exercises)
         assert (result.reason is not None and "possible tampering" in result.reason) == tampering
         assert "BATCH FLAGGED" not in (result.reason or "")
+    if "exiter" in batch:
+        assert "nbgrader's own run failed" in results["exiter"].reason
     assert gradebook_state(db_url) == before  # alice and the stored test cells untouched
     assert fingerprint(root) == files_before
     assert processes_with(f"sleep {marker}") == []
