@@ -255,6 +255,27 @@ def _describe(value) -> str:
     return f"a {type(value).__name__}"
 
 
+# --- the cost's cases, shared by the shallow and deep chapters ---------------------------
+
+COST_VISIBLE = ((5, "float64"), (1, "float64"), (8, "int64"), (6, "bool"), (7, "uint8"))
+COST_HIDDEN = ((20, "float64"), (1, "uint8"), (13, "bool"), (9, "int64"), (30, "float64"))
+
+
+def cost_case(rng: np.random.Generator, m: int, dtype: str, extreme: bool = False) -> Case:
+    """Predictions (1, m) from a sigmoid and labels of ``dtype``; ``extreme`` adds confident
+    predictions that are still strictly inside (0, 1)."""
+    A = ACTIVATIONS["sigmoid"](rng.standard_normal((1, m)) * 2.0)
+    if extreme and m >= 4:
+        A[0, :4] = (1e-10, 1 - 1e-10, 1e-6, 1 - 1e-6)
+    Y = labels(rng, m, dtype)
+    return Case(f"m = {m}, Y {dtype}", (A, Y), m=m, extra={"label_dtype": dtype})
+
+
+def cost_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    table = COST_HIDDEN if hidden else COST_VISIBLE
+    return [cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
+
+
 # --- the cost's mistakes, for any name of the predictions (A2, AL) ----------------------
 
 

@@ -31,6 +31,8 @@ from graders.checks._nets import (
     Seq,
     SeqOf,
     as_float,
+    cost_case,
+    cost_cases,
     cost_diagnoses,
     labels,
     numerical_gradient,
@@ -462,33 +464,16 @@ check_deep_forward = make_check(DEEP_FORWARD)
 
 # ---------------------------------------------------------------------------- compute_cost
 
-_COST_VISIBLE = ((5, "float64"), (1, "float64"), (8, "int64"), (6, "bool"), (7, "uint8"))
-_COST_HIDDEN = ((20, "float64"), (1, "uint8"), (13, "bool"), (9, "int64"), (30, "float64"))
-
-
-def _cost_case(rng: np.random.Generator, m: int, dtype: str, extreme: bool = False) -> Case:
-    AL = ACTIVATIONS["sigmoid"](rng.standard_normal((1, m)) * 2.0)
-    if extreme and m >= 4:
-        AL[0, :4] = (1e-10, 1 - 1e-10, 1e-6, 1 - 1e-6)  # confident, still inside (0, 1)
-    Y = labels(rng, m, dtype)
-    return Case(f"m = {m}, Y {dtype}", (AL, Y), m=m, extra={"label_dtype": dtype})
-
-
-def _cost_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
-    table = _COST_HIDDEN if hidden else _COST_VISIBLE
-    return [_cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
-
-
 COMPUTE_COST = register(
     NetSpec(
         module="deep",
         function="compute_cost",
         arg_names=("AL", "Y"),
         reference=ref.compute_cost,
-        make_cases=_cost_cases,
+        make_cases=cost_cases,
         output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
         diagnoses=cost_diagnoses("AL"),
-        scaling_case=lambda rng, m: _cost_case(rng, m, "float64"),
+        scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
         label_arg="Y",
     )
 )

@@ -21,7 +21,16 @@ from dlnotes import shallow as ref
 from graders.checks import _nets
 from graders.checks._core import Array, Case, Dict, Scalar, make_check, register
 from graders.checks._diagnose import Evidence, close, fallback, mistake
-from graders.checks._nets import NetSpec, Seq, as_float, cost_diagnoses, labels, numerical_gradient
+from graders.checks._nets import (
+    NetSpec,
+    Seq,
+    as_float,
+    cost_case,
+    cost_cases,
+    cost_diagnoses,
+    labels,
+    numerical_gradient,
+)
 from graders.checks._tamper import seal
 
 _H = 1e-6  # central-difference step for the numerical gradients
@@ -116,33 +125,16 @@ check_forward_propagation = make_check(FORWARD_PROPAGATION)
 
 
 # ---------------------------------------------------------------------- compute_cost
-_COST_VISIBLE = ((5, "float64"), (1, "float64"), (8, "int64"), (6, "bool"), (7, "uint8"))
-_COST_HIDDEN = ((20, "float64"), (1, "uint8"), (13, "bool"), (9, "int64"), (30, "float64"))
-
-
-def _cost_case(rng: np.random.Generator, m: int, dtype: str, extreme: bool = False) -> Case:
-    A2 = _nets.ACTIVATIONS["sigmoid"](rng.standard_normal((1, m)) * 2.0)
-    if extreme and m >= 4:
-        A2[0, :4] = (1e-10, 1 - 1e-10, 1e-6, 1 - 1e-6)  # confident, still inside (0, 1)
-    Y = labels(rng, m, dtype)
-    return Case(f"m = {m}, Y {dtype}", (A2, Y), m=m, extra={"label_dtype": dtype})
-
-
-def _cost_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
-    table = _COST_HIDDEN if hidden else _COST_VISIBLE
-    return [_cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
-
-
 COMPUTE_COST = register(
     NetSpec(
         module="shallow",
         function="compute_cost",
         arg_names=("A2", "Y"),
         reference=ref.compute_cost,
-        make_cases=_cost_cases,
+        make_cases=cost_cases,
         output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
         diagnoses=cost_diagnoses("A2"),
-        scaling_case=lambda rng, m: _cost_case(rng, m, "float64"),
+        scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
         label_arg="Y",
     )
 )
