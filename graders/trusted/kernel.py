@@ -30,6 +30,9 @@ from graders.trusted import sandbox
 from graders.trusted.overlay import build_overlay
 
 KERNEL_NAME = "dlnotes-grading"
+# nbgrader tells the notebook it is being graded (the course's demonstrations then run
+# short); these pass into the sandbox, unlike the rest of the grading process's environment
+PASSED_ON = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
 MEMORY_BYTES = 4 * 1024**3
 MAX_PROCESSES = 256
 FILE_BYTES = 64 * 1024**2
@@ -86,7 +89,8 @@ def command(connection_file: str, cwd: str) -> list[str]:
         os.chown(cwd, uid, uid)
     _share_font_cache(Path(sockets) / "matplotlib", uid)
     env = {**sandbox.ENV, "HOME": sockets, "PYTHONPATH": "/course",
-           "IPYTHONDIR": f"{sockets}/ipython", "MPLCONFIGDIR": f"{sockets}/matplotlib"}
+           "IPYTHONDIR": f"{sockets}/ipython", "MPLCONFIGDIR": f"{sockets}/matplotlib",
+           **{key: os.environ[key] for key in PASSED_ON if key in os.environ}}
     program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(private)]
     box = sandbox.bwrap_command(build_overlay(None), Path(sockets), uid, program=program,
                                 job_at=sockets, env=env, writable=(cwd,), cwd=cwd)

@@ -50,7 +50,8 @@ EXERCISES = {
     },
 }
 SETUP = {
-    "01_numpy": "import numpy as np",
+    "01_numpy": "import os\nimport numpy as np\n"
+                "print('NBGRADER_EXECUTION =', os.environ.get('NBGRADER_EXECUTION'))",
     "02_logistic": "import numpy as np\nfrom dlnotes.activations import sigmoid",
 }
 POINTS = {"sigmoid": 2, "backward": 3, "forward": 2, "compute_cost": 2}

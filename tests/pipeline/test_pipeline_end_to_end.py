@@ -88,6 +88,9 @@ def test_pipeline_end_to_end(backend, tiny_notebooks, tmp_path, request):
     assert "5 submission(s): 4 graded, 1 failed" in out
     assert "FAILED dave 01_numpy" in out and "JSON" in out
     assert "autograde" in graded.stderr  # the progress bar
+    # the sandboxed kernel knows it is grading, as nbgrader's own kernel would
+    executed = (root / "autograded" / "alice" / "01_numpy" / "01_numpy.ipynb").read_text()
+    assert "NBGRADER_EXECUTION = autograde" in executed
 
     _ok(dlcourse("feedback", root))
     pages = list((root / "feedback").rglob("*.html"))
