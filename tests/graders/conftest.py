@@ -14,11 +14,10 @@ import pytest
 import dlnotes.activations
 import dlnotes.basics
 import dlnotes.logistic
-from graders.catalogue import RIGHT, WRONG, Implementation, load
-from graders.checks import get_spec
+from graders.catalogue import Implementation, load
 
-# The modules whose checks these tests cover (shallow and deep have their own tests).
-MY_MODULES = ("activations", "basics", "logistic")
+# The functions of chapters 1-2 (and chapter 3's activations) whose checks test_checks_seam
+# and test_checks_mutation cover; test_checks_catalogue covers every exercise.
 MY_FUNCTIONS = (
     ("activations", "sigmoid"),
     ("activations", "sigmoid_derivative"),
@@ -52,28 +51,8 @@ def reference(module: str, function: str):
     return getattr(getattr(dlnotes, module), function)
 
 
-def stub(module: str, function: str):
-    """The nbgrader stub: the solution cell after `nbgrader generate_assignment`."""
-    args = ", ".join(get_spec(module, function).arg_names)
-    source = f"def {function}({args}):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
-    return load(Implementation(function, "stub", source, None, module), {})
-
-
-def entries(kind: dict[str, list[Implementation]]) -> list:
-    """pytest params over the catalogue entries of MY_MODULES."""
-    params = []
-    for key, impls in sorted(kind.items()):
-        if "." in key and key.split(".")[0] in MY_MODULES:
-            params += [pytest.param(i, id=f"{key}:{i.name}") for i in impls]
-    return params
-
-
 def pytest_generate_tests(metafunc):
-    """Parametrize ``ch12_wrong``, ``ch12_right`` and ``ch12_function`` where requested."""
-    if "ch12_wrong" in metafunc.fixturenames:
-        metafunc.parametrize("ch12_wrong", entries(WRONG))
-    if "ch12_right" in metafunc.fixturenames:
-        metafunc.parametrize("ch12_right", entries(RIGHT))
+    """Parametrize ``ch12_function`` where requested."""
     if "ch12_function" in metafunc.fixturenames:
         metafunc.parametrize("ch12_function", MY_FUNCTIONS, ids=[".".join(f) for f in MY_FUNCTIONS])
 
@@ -86,7 +65,6 @@ class Helpers:
     load = staticmethod(load_impl)
     check_of = staticmethod(check_of)
     reference = staticmethod(reference)
-    stub = staticmethod(stub)
 
     @staticmethod
     def timed(call) -> float:

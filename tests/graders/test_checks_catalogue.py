@@ -1,70 +1,143 @@
-"""Every check against the reference, the nbgrader stub and the whole catalogue."""
+"""Every graded exercise's check against its reference, its nbgrader stub and the whole
+catalogue, driven by the exercises table.
+
+The parameters come from ``graders.exercises.EXERCISES`` and ``graders.catalogue``: an
+exercise added to the table and to the catalogue is tested here with nothing else to
+register. Tests of one chapter's cases and diagnosis wording stay beside it
+(``test_checks_seam.py`` for chapters 1-2, ``test_checks_shallow.py``,
+``test_checks_deep.py``).
+"""
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import re
+import warnings
 
-from graders.catalogue import RIGHT, WRONG
+import pytest
+
+import dlnotes.activations
+from graders.catalogue import RIGHT, WRONG, Implementation, load
+from graders.checks import get_spec
+from graders.exercises import EXERCISES, Exercise
+
+# Stub signatures that the spec's argument names cannot give. The deep initializer
+# takes its generator as a keyword-only ``rng`` (no hidden global RNG), so its solution
+# cell, and the stub nbgrader leaves of it, reads ``(layer_dims, *, rng)``.
+STUB_ARGS = {"deep.initialize_parameters_deep": "layer_dims, *, rng"}
 
 
-def test_reference_passes_visible_and_hidden(ch12_function, helpers, capfd):
-    check = helpers.check_of(*ch12_function)
-    check(helpers.reference(*ch12_function))
-    check(helpers.reference(*ch12_function), hidden=True)
+def key(exercise: Exercise) -> str:
+    return f"{exercise.module}.{exercise.function}"
+
+
+def check_of(exercise: Exercise):
+    """The check the exercise's nbgrader test cell calls (``Exercise.check_name``)."""
+    module, _, name = exercise.check_name.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def reference(exercise: Exercise):
+    return getattr(importlib.import_module(f"dlnotes.{exercise.module}"), exercise.function)
+
+
+def free_names(exercise: Exercise) -> dict:
+    """What the exercise's solution cell may use besides ``np``: the activations, and the
+    learner's earlier solutions of the same module (here the dlnotes references)."""
+    names = {n: f for n, f in vars(dlnotes.activations).items() if inspect.isfunction(f)}
+    earlier = EXERCISES[: EXERCISES.index(exercise)]
+    names.update({e.function: reference(e) for e in earlier if e.module == exercise.module})
+    return names
+
+
+def stub(exercise: Exercise):
+    """The solution cell after ``nbgrader generate_assignment``."""
+    args = STUB_ARGS.get(key(exercise)) or ", ".join(
+        get_spec(exercise.module, exercise.function).arg_names
+    )
+    function = exercise.function
+    source = f"def {function}({args}):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+    return load(Implementation(function, "stub", source, None, exercise.module), {})
+
+
+def failure_message(check, fn, **kwargs) -> str:
+    """The check's failure message; no warning may escape it (pytest would otherwise turn
+    a RuntimeWarning into an exception that a diagnosis swallows)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            check(fn, **kwargs)
+        except AssertionError as failure:
+            assert not caught, [str(w.message) for w in caught]
+            return str(failure)
+    raise AssertionError(f"{getattr(fn, '__name__', fn)!r} passed its check")
+
+
+def exercises() -> list:
+    return [pytest.param(e, id=key(e)) for e in EXERCISES]
+
+
+def entries(kind: dict) -> list:
+    """(exercise, implementation) for every catalogue entry of every exercise."""
+    return [
+        pytest.param(e, impl, id=f"{key(e)}:{impl.name}")
+        for e in EXERCISES
+        for impl in kind.get(key(e), [])
+    ]
+
+
+@pytest.mark.parametrize("exercise", exercises())
+def test_reference_passes_visible_and_hidden(exercise, capfd):
+    check_of(exercise)(reference(exercise))
+    check_of(exercise)(reference(exercise), hidden=True)
     out, err = capfd.readouterr()
     lines = out.splitlines()
-    assert len(lines) == 2 and all(line.startswith(f"✓ {ch12_function[1]}: ") for line in lines)
+    assert len(lines) == 2 and all(line.startswith(f"✓ {exercise.function}: ") for line in lines)
     assert err == ""
 
 
-def test_stub_fails_with_a_clear_message(ch12_function, helpers, capfd):
-    check = helpers.check_of(*ch12_function)
-    try:
-        check(helpers.stub(*ch12_function))
-    except AssertionError as failure:
-        assert "raises NotImplementedError: replace `raise NotImplementedError()`" in str(failure)
-    else:
-        raise AssertionError("the stub passed")
+@pytest.mark.parametrize("exercise", exercises())
+def test_nbgrader_stub_fails_clearly(exercise, capfd):
+    message = failure_message(check_of(exercise), stub(exercise))
+    assert "raises NotImplementedError: replace `raise NotImplementedError()`" in message
     assert capfd.readouterr().err == ""
 
 
-def test_wrong_implementation_fails_with_its_diagnosis(ch12_wrong, helpers, capfd):
-    check = helpers.check_of(ch12_wrong.module, ch12_wrong.function)
-    fn = helpers.load(ch12_wrong)
-    try:
-        check(fn)
-    except AssertionError as failure:
-        message = str(failure)
-    else:
-        raise AssertionError(f"{ch12_wrong.name!r} passed")
-    assert re.search(ch12_wrong.diagnosis, message, re.IGNORECASE), message
+@pytest.mark.parametrize(("exercise", "impl"), entries(WRONG))
+def test_wrong_implementation_fails_with_its_diagnosis(exercise, impl, capfd):
+    message = failure_message(check_of(exercise), load(impl, free_names(exercise)))
+    assert re.search(impl.diagnosis, message, re.IGNORECASE), message
     assert "\n" not in message  # one line
     out, err = capfd.readouterr()
     assert err == "" and "✓" not in out
 
 
-def test_right_implementation_passes(ch12_right, helpers, capfd):
-    check = helpers.check_of(ch12_right.module, ch12_right.function)
-    fn = helpers.load(ch12_right)
-    check(fn)
-    check(fn, hidden=True)
+@pytest.mark.parametrize(("exercise", "impl"), entries(RIGHT))
+def test_right_implementation_passes(exercise, impl, capfd):
+    fn = load(impl, free_names(exercise))
+    check_of(exercise)(fn)
+    check_of(exercise)(fn, hidden=True)
     out, err = capfd.readouterr()
     assert out.count("✓") == 2 and err == ""
 
 
-def test_catalogue_has_enough_variants_per_function(helpers):
-    for module, function in helpers.my_functions:
-        key = f"{module}.{function}"
-        wrong = [i for i in WRONG.get(key, []) if i.name != "stub"]
-        assert len(wrong) >= 8, f"{key}: only {len(wrong)} wrong implementations"
-        assert len(RIGHT.get(key, [])) >= 3, f"{key}: fewer than 3 right implementations"
-        assert all(i.diagnosis for i in wrong)
-        assert all(i.diagnosis is None for i in RIGHT[key])
+@pytest.mark.parametrize("exercise", exercises())
+def test_catalogue_has_enough_variants_and_distinct_diagnoses(exercise):
+    # The catalogue's "stub" entry (sigmoid) is the nbgrader stub: not a mistake variant.
+    wrong = [i for i in WRONG.get(key(exercise), []) if i.name != "stub"]
+    right = RIGHT.get(key(exercise), [])
+    assert len(wrong) >= 8, f"only {len(wrong)} wrong implementations"
+    assert len(right) >= 3, f"only {len(right)} right implementations"
+    assert all(i.diagnosis for i in WRONG[key(exercise)])
+    assert all(i.diagnosis is None for i in right)
+    distinct = {i.diagnosis for i in wrong}
+    assert len(distinct) >= 5, sorted(distinct)
 
 
-def test_each_function_names_at_least_five_distinct_diagnoses(helpers):
-    """Distinct diagnosis patterns matched by the catalogue's wrong implementations."""
-    for module, function in helpers.my_functions:
-        wrong = WRONG[f"{module}.{function}"]
-        distinct = {i.diagnosis for i in wrong if i.name != "stub"}
-        assert len(distinct) >= 5, f"{module}.{function}: {sorted(distinct)}"
+def test_every_catalogue_entry_belongs_to_an_exercise():
+    """Entries of a function missing from the table would be tested by nothing above."""
+    table = {key(e) for e in EXERCISES}
+    for kind in (WRONG, RIGHT):
+        untested = sorted(k for k in kind if "." in k and k not in table)  # not the aliases
+        assert not untested, f"{untested} are not in graders.exercises.EXERCISES"

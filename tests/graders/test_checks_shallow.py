@@ -1,40 +1,26 @@
-"""The chapter 3 checks (``graders.checks.shallow``) against the reference, the nbgrader
-stub and the catalogue's wrong and right implementations."""
+"""The chapter 3 checks (``graders.checks.shallow``): their cases, numerical witness,
+speed and diagnosis wording. The reference, the nbgrader stub and the catalogue's wrong
+and right implementations of every exercise are tested in ``test_checks_catalogue.py``."""
 
 from __future__ import annotations
 
-import inspect
-import re
 import time
 import warnings
 
 import numpy as np
 import pytest
 
-import dlnotes.activations
 from dlnotes import shallow
-from graders.catalogue import RIGHT, WRONG, Implementation, load
+from graders.catalogue import Implementation, load
 from graders.checks import Case, get_spec
 from graders.checks import shallow as checks
+from graders.exercises import EXERCISES
 
-FUNCTIONS = ("forward_propagation", "compute_cost", "backward_propagation")
-
-
-def free_names() -> dict:
-    """What a chapter 3 solution cell may use: the activations (the learner's own)."""
-    return {n: f for n, f in vars(dlnotes.activations).items() if inspect.isfunction(f)}
+FUNCTIONS = tuple(e.function for e in EXERCISES if e.module == "shallow")
 
 
 def check_of(function: str):
     return getattr(checks, f"check_{function}")
-
-
-def entries(kind: dict) -> list:
-    return [
-        pytest.param(impl, id=f"{function}:{impl.name}")
-        for function in FUNCTIONS
-        for impl in kind[f"shallow.{function}"]
-    ]
 
 
 def failure_message(check, fn, **kwargs) -> str:
@@ -48,52 +34,6 @@ def failure_message(check, fn, **kwargs) -> str:
             assert not caught, [str(w.message) for w in caught]
             return str(failure)
     raise AssertionError("the check passed")
-
-
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_reference_passes_visible_and_hidden(function, capfd):
-    check_of(function)(getattr(shallow, function))
-    check_of(function)(getattr(shallow, function), hidden=True)
-    out, err = capfd.readouterr()
-    lines = out.splitlines()
-    assert len(lines) == 2 and all(line.startswith(f"✓ {function}: ") for line in lines)
-    assert err == ""
-
-
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_nbgrader_stub_fails_clearly(function, capfd):
-    args = ", ".join(get_spec("shallow", function).arg_names)
-    source = f"def {function}({args}):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
-    stub = load(Implementation(function, "stub", source, None, "shallow"), {})
-    message = failure_message(check_of(function), stub)
-    assert "raises NotImplementedError: replace `raise NotImplementedError()`" in message
-    assert capfd.readouterr().err == ""
-
-
-@pytest.mark.parametrize("impl", entries(WRONG))
-def test_wrong_implementation_fails_with_its_diagnosis(impl, capfd):
-    message = failure_message(check_of(impl.function), load(impl, free_names()))
-    assert re.search(impl.diagnosis, message, re.IGNORECASE), message
-    assert "\n" not in message
-    out, err = capfd.readouterr()
-    assert err == "" and "✓" not in out
-
-
-@pytest.mark.parametrize("impl", entries(RIGHT))
-def test_right_implementation_passes(impl, capfd):
-    fn = load(impl, free_names())
-    check_of(impl.function)(fn)
-    check_of(impl.function)(fn, hidden=True)
-    out, err = capfd.readouterr()
-    assert out.count("✓") == 2 and err == ""
-
-
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_catalogue_size_and_distinct_diagnoses(function):
-    wrong, right = WRONG[f"shallow.{function}"], RIGHT[f"shallow.{function}"]
-    assert len(wrong) >= 8 and len(right) >= 3
-    assert len({impl.diagnosis for impl in wrong}) >= 5
-    assert all(impl.diagnosis for impl in wrong) and not any(i.diagnosis for i in right)
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
