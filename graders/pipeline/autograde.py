@@ -50,12 +50,14 @@ from graders.pipeline.results import (
 )
 from graders.pipeline.workers import Job, run_jobs
 from graders.trusted.kernel import nbgrader_arguments as sandboxed_kernel_arguments
+from graders.trusted.overlay import build_overlay
 from graders.trusted.scoring import (
     UngradableError,
     canary_problems,
     snapshot_gradebook,
     trusted_scores,
 )
+from graders.trusted.warm import warm_kernels
 
 DEFAULT_TIME_LIMIT = 600.0  # seconds per submission, on top of nbgrader's per-cell limit
 _CHECK_ERRORS = {"AssertionError", "CheckFailure"}  # their message is the diagnosis itself
@@ -96,9 +98,15 @@ def autograde(
         snapshot_gradebook(course)  # graders.trusted: a copy of the gradebook before each batch
     workers = jobs or os.cpu_count() or 1
     limit = time_limit or DEFAULT_TIME_LIMIT
-    with tempfile.TemporaryDirectory(prefix="dlcourse-") as scratch, closing(
-        run_jobs(job_list, workers=workers, time_limit=limit, scratch=Path(scratch))
-    ) as outcomes:
+    for tree in (None, *chapters):  # built once here, shared by the forked workers
+        build_overlay(tree)
+    factories = min(workers, len(job_list)) if len(job_list) > 1 else 0
+    with (
+        tempfile.TemporaryDirectory(prefix="dlcourse-") as scratch,
+        warm_kernels(factories),  # graders.trusted.warm: a kernel factory per worker
+        closing(run_jobs(job_list, workers=workers, time_limit=limit, scratch=Path(scratch)))
+        as outcomes,
+    ):
         for outcome in outcomes:
             chapter, name = outcome.job.key
             if outcome.ok:
@@ -214,13 +222,14 @@ def _run_nbgrader_autograde(course: Course, chapter: str, student: str) -> None:
     os.chdir(course.root)
     app = AutogradeApp()
     # the learner's notebook runs in graders.trusted's sandboxed kernel (no course, no network)
-    app.initialize([chapter, "--student", student, "--force", *sandboxed_kernel_arguments()])
-    app.log.addHandler(errors)
-    try:
-        app.start()
-    except SystemExit as exc:
-        if exc.code:
-            raise GradingError(errors.reason() or "nbgrader autograde failed") from None
+    with sandboxed_kernel_arguments() as kernel:
+        app.initialize([chapter, "--student", student, "--force", *kernel])
+        app.log.addHandler(errors)
+        try:
+            app.start()
+        except SystemExit as exc:
+            if exc.code:
+                raise GradingError(errors.reason() or "nbgrader autograde failed") from None
 
 
 class _ErrorLines(logging.Handler):

@@ -31,16 +31,28 @@ How (one module each):
 - :mod:`~graders.trusted.verify` checks those arrays against the reference, in the parent;
 - :mod:`~graders.trusted.grade` ties it together; :mod:`~graders.trusted.results` holds
   the result dataclasses.
+
+nbgrader's own (information-only) run of a notebook gets a sandbox too:
+:mod:`~graders.trusted.kernel` is the grading kernel's launcher, and
+:mod:`~graders.trusted.warm` runs :mod:`~graders.trusted.kernel_factory` processes that
+fork ready-made kernels for a batch.
 """
 
-from graders.trusted.grade import DEFAULT_TIME_LIMIT, grade_notebook
-from graders.trusted.results import ExerciseResult, TrustedResult
-from graders.trusted.sandbox import SandboxUnavailableError
+import importlib
 
-__all__ = [
-    "DEFAULT_TIME_LIMIT",
-    "ExerciseResult",
-    "SandboxUnavailableError",
-    "TrustedResult",
-    "grade_notebook",
-]
+# Imported on first use: the grading kernel's launcher (graders.trusted.kernel) lives in
+# this package too and must start without numpy and the checks.
+_PUBLIC = {
+    "DEFAULT_TIME_LIMIT": "graders.trusted.grade",
+    "grade_notebook": "graders.trusted.grade",
+    "ExerciseResult": "graders.trusted.results",
+    "TrustedResult": "graders.trusted.results",
+    "SandboxUnavailableError": "graders.trusted.sandbox",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,9 @@ sent as messages (``interrupt_mode``), since signals do not cross the PID namesp
 
 :func:`nbgrader_arguments` installs the kernelspec ``dlnotes-grading`` in the venv when
 needed and returns the nbgrader command-line options that select it. The kernelspec runs
-``python -m graders.trusted.kernel -f {connection_file}``, which execs bwrap (:func:`main`).
+``python -m graders.trusted.kernel -f {connection_file}`` (:func:`main`): inside a
+``graders.trusted.warm.warm_kernels`` block it has a kernel factory fork a ready kernel
+(:mod:`graders.trusted.kernel_factory`), otherwise it execs bwrap for a cold one.
 """
 
 from __future__ import annotations
@@ -24,15 +26,17 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from graders.trusted import sandbox
-from graders.trusted.overlay import build_overlay
+from graders.trusted import sandbox, warm
 
 KERNEL_NAME = "dlnotes-grading"
 # nbgrader tells the notebook it is being graded (the course's demonstrations then run
 # short); these pass into the sandbox, unlike the rest of the grading process's environment
 PASSED_ON = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
+OVERLAY_ENV = "DLNOTES_KERNEL_COURSE"  # the course tree a cold kernel mounts
 MEMORY_BYTES = 4 * 1024**3
 MAX_PROCESSES = 256
 FILE_BYTES = 64 * 1024**2
@@ -61,38 +65,69 @@ def install_kernelspec() -> Path:
     return folder
 
 
-def nbgrader_arguments() -> list[str]:
-    """nbgrader options that run the notebook in the sandboxed kernel.
+@contextmanager
+def nbgrader_arguments() -> Iterator[list[str]]:
+    """nbgrader options that run the notebook in the sandboxed kernel, for one nbgrader run.
 
-    The IPC sockets live in a fresh private folder in the system temp folder.
+    The IPC sockets live in a fresh private folder: in the system temp folder, or where
+    the kernel factories can reach it while ``warm_kernels`` runs; it is removed after
+    the block. The kernel's read-only course tree is this process's (built once).
     """
+    from graders.trusted.overlay import build_overlay  # numpy-free launcher: late
+
     install_kernelspec()
     if not _font_caches():  # build matplotlib's font list once, outside the sandbox
         import matplotlib.font_manager  # noqa: F401
-    sockets = tempfile.mkdtemp(prefix="dlnotes-kernel-")
-    return [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
-            f"--KernelManager.ip={sockets}/kernel"]
+    sockets = warm.kernel_folder() or tempfile.mkdtemp(prefix="dlnotes-kernel-")
+    previous = os.environ.get(OVERLAY_ENV)
+    os.environ[OVERLAY_ENV] = str(build_overlay(None))
+    try:
+        yield [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
+               f"--KernelManager.ip={sockets}/kernel"]
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+        if previous is None:
+            os.environ.pop(OVERLAY_ENV, None)
+        else:
+            os.environ[OVERLAY_ENV] = previous
 
 
-def command(connection_file: str, cwd: str) -> list[str]:
-    """prlimit + bwrap + ipykernel for one kernel whose sockets are in the ip's folder."""
+def _kernel_folder(connection_file: str) -> tuple[str, int | None]:
+    """The kernel's folder (its sockets'), now private to a fresh uid, with a copy of the
+    connection file in it that the kernel's user can read; and that uid."""
     info = json.loads(Path(connection_file).read_text())
     if info.get("transport") != "ipc" or not os.path.isabs(info.get("ip", "")):
         raise SystemExit("the dlnotes grading kernel needs KernelManager.transport=ipc "
                          "and an absolute KernelManager.ip (see nbgrader_arguments)")
     sockets = os.path.dirname(info["ip"])
-    private = Path(sockets) / "connection.json"  # a copy the kernel's user can read
+    private = Path(sockets) / "connection.json"
     shutil.copy(connection_file, private)
     uid = sandbox.prepare_job(Path(sockets), weak=False)
     if uid is not None:
         os.chown(private, uid, uid)
+    return sockets, uid
+
+
+def _passed_on() -> dict[str, str]:
+    return {key: os.environ[key] for key in PASSED_ON if key in os.environ}
+
+
+def command(connection_file: str, cwd: str) -> list[str]:
+    """prlimit + bwrap + ipykernel for one kernel whose sockets are in the ip's folder."""
+    sockets, uid = _kernel_folder(connection_file)
+    if uid is not None:
         os.chown(cwd, uid, uid)
-    _share_font_cache(Path(sockets) / "matplotlib", uid)
+    share_font_cache(Path(sockets) / "matplotlib", uid)
     env = {**sandbox.ENV, "HOME": sockets, "PYTHONPATH": "/course",
            "IPYTHONDIR": f"{sockets}/ipython", "MPLCONFIGDIR": f"{sockets}/matplotlib",
-           **{key: os.environ[key] for key in PASSED_ON if key in os.environ}}
-    program = [sys.executable, "-m", "ipykernel_launcher", "-f", str(private)]
-    box = sandbox.bwrap_command(build_overlay(None), Path(sockets), uid, program=program,
+           **_passed_on()}
+    program = [sys.executable, "-m", "ipykernel_launcher", "-f", f"{sockets}/connection.json"]
+    course = os.environ.get(OVERLAY_ENV)
+    if not course:  # run outside nbgrader_arguments (by hand): a tree of its own
+        from graders.trusted.overlay import build_overlay  # numpy-free launcher: late
+
+        course = str(build_overlay(None))
+    box = sandbox.bwrap_command(Path(course), Path(sockets), uid, program=program,
                                 job_at=sockets, env=env, writable=(cwd,), cwd=cwd)
     limits = [f"--as={MEMORY_BYTES}", f"--nproc={MAX_PROCESSES}", f"--fsize={FILE_BYTES}",
               "--core=0"]
@@ -105,7 +140,7 @@ def _font_caches() -> list[Path]:
     return [p for f in folders if f for p in Path(f).expanduser().glob("fontlist-*.json")]
 
 
-def _share_font_cache(target: Path, uid: int | None) -> None:
+def share_font_cache(target: Path, uid: int | None) -> None:
     """Give the kernel a copy of matplotlib's font list (rebuilding it costs seconds)."""
     target.mkdir()
     for cache in _font_caches()[:1]:
@@ -119,6 +154,13 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 2 or argv[0] != "-f":
         raise SystemExit("usage: python -m graders.trusted.kernel -f CONNECTION_FILE")
+    if os.environ.get(warm.ENV_VAR):
+        sockets, uid = _kernel_folder(argv[1])
+        if uid is not None:
+            code = warm.launch(str(Path(sockets) / "connection.json"), os.getcwd(), uid,
+                               _passed_on())
+            if code is not None:
+                raise SystemExit(code)
     argv_ = command(argv[1], os.getcwd())
     os.execvp(argv_[0], argv_)
 

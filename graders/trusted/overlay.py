@@ -9,8 +9,8 @@ source text, so a learner can neither import nor read the reference. Earlier cha
 functions and the helpers stay, as the notebook's setup cell expects.
 
 Only ``graders/__init__.py``, ``exercises.py``, ``paths.py``, ``checks/`` and the child's
-own two modules are copied: the catalogue of right answers, the pipeline and the trusted
-parent stay out of sight.
+own two modules are copied (and, in the kernel-side tree, the kernel factory): the
+catalogue of right answers, the pipeline and the trusted parent stay out of sight.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from graders.paths import REPO_ROOT
 TRUSTED_DIR = Path(__file__).resolve().parent
 GRADERS_FILES = ("__init__.py", "exercises.py", "paths.py")
 CHILD_FILES = ("child.py", "wire.py")
+KERNEL_FILES = ("kernel_factory.py",)  # only in the kernel-side tree (chapter None)
 
 # Helpers that compute a graded function under another name: stubbed with it.
 EQUIVALENTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
@@ -113,7 +114,7 @@ def _build(chapter: str | None, repo: Path, fingerprint: str) -> Path:
     (root / "data").mkdir()  # where the sandbox mounts the repository's data/
     (graders / "trusted").mkdir()
     (graders / "trusted" / "__init__.py").write_text('"""The child side of trusted grading."""\n')
-    for name in CHILD_FILES:
+    for name in CHILD_FILES + (KERNEL_FILES if chapter is None else ()):
         shutil.copy(TRUSTED_DIR / name, graders / "trusted" / name)
     for path in [root, *root.rglob("*")]:  # readable by the sandbox's unprivileged user
         path.chmod(0o755 if path.is_dir() else 0o644)

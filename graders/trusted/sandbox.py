@@ -105,12 +105,15 @@ def setpriv(uid: int) -> list[str]:
 
 def bwrap_command(course: Path, job: Path, uid: int | None, *, program: list[str] | None = None,
                   job_at: str = "/job", env: dict[str, str] | None = None,
-                  writable: tuple[str, ...] = (), cwd: str | None = None) -> list[str]:
+                  writable: tuple[str, ...] = (), cwd: str | None = None,
+                  switch_user: bool = True) -> list[str]:
     """The bwrap command line running ``program`` (default: the child) in the sandbox.
 
     ``course`` is bound read-only at ``/course`` (with the repository's data at
     ``/course/data``), ``job`` read-write at ``job_at``, and each of ``writable``
     read-write at its own path; ``cwd`` (default ``job_at``) is the working directory.
+    With ``switch_user=False`` (and a ``uid``), the program stays root inside the sandbox
+    with only the capabilities to change user (the kernel factory's case).
     """
     roots = _python_roots()
     args = ["bwrap", "--die-with-parent", "--clearenv", "--new-session"]
@@ -135,7 +138,7 @@ def bwrap_command(course: Path, job: Path, uid: int | None, *, program: list[str
     for key, value in (env or ENV).items():
         args += ["--setenv", key, value]
     program = program or [sys.executable, "-I", f"/course/{CHILD}", "/job"]
-    return args + ["--", *(setpriv(uid) if uid is not None else []), *program]
+    return args + ["--", *(setpriv(uid) if uid is not None and switch_user else []), *program]
 
 
 def limits(time_limit: float) -> list[str]:
@@ -192,14 +195,15 @@ def run_child(course: Path, job: Path, uid: int | None, *, time_limit: float,
         except subprocess.TimeoutExpired:
             returncode, timed_out = None, True
         finally:
-            _kill_group(process)
+            kill_group(process)
             if uid is not None:  # the PID namespace is gone; make sure of it
                 for pid in leftover_processes(uid):
                     _kill(pid)
     return ChildRun(returncode, timed_out, time.perf_counter() - start, _tail(job / "stderr"))
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the process group that ``process`` leads, and reap it."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -1,0 +1,169 @@
+"""Warm grading kernels (graders.trusted.warm): forked kernels share nothing but the imports.
+
+Real factories in real bwrap sandboxes; real ipykernels started through the grading
+kernelspec by jupyter_client, as nbgrader starts them. Each test runs kernels one after
+the other on one factory and checks that a kernel's leftovers (processes, files, random
+state) never reach the next one, and that a kernel cannot reach the factory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from graders.trusted import warm
+from graders.trusted.kernel import KERNEL_NAME, nbgrader_arguments
+
+pytestmark = pytest.mark.skipif(not warm.available(), reason="needs root and bwrap")
+
+
+@contextmanager
+def kernel(cwd: Path):
+    """A grading kernel as nbgrader starts it (graded, so NBGRADER_EXECUTION is set)."""
+    with nbgrader_arguments() as args:
+        ip = next(a.split("=", 1)[1] for a in args if a.startswith("--KernelManager.ip="))
+        manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=ip)
+        manager.start_kernel(cwd=str(cwd), env={**os.environ, "NBGRADER_EXECUTION": "autograde"})
+        client = manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            yield manager, client
+        finally:
+            client.stop_channels()
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=False)
+
+
+def run(client, code: str) -> str:
+    """Execute ``code``; its stdout (errors raise)."""
+    out: list[str] = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            raise AssertionError(f"{msg['content']['ename']}: {msg['content']['evalue']}")
+
+    client.execute_interactive(code, timeout=60, output_hook=hook)
+    return "".join(out)
+
+
+FACTS = """
+import json, os, random, numpy as np
+print(json.dumps({"uid": os.getuid(), "cwd": os.getcwd(), "files": sorted(os.listdir(".")),
+                  "grading": os.environ.get("NBGRADER_EXECUTION"), "home": os.environ["HOME"],
+                  "random": random.random(), "np": float(np.random.rand()),
+                  "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+                  "imported": "graders.checks.deep" in __import__("sys").modules}))
+"""
+
+LEAVE_BEHIND = """
+import os, subprocess
+subprocess.Popen(["sleep", "{marker}"], start_new_session=True)
+open("left-behind.txt", "w").write("secret")
+open(os.path.join(os.environ["HOME"], "left-in-home.txt"), "w").write("secret")
+print(os.getcwd())
+"""
+
+
+def facts(client) -> dict:
+    return json.loads(run(client, FACTS))
+
+
+def test_consecutive_kernels_share_nothing(tmp_path, marker):
+    notebook_dir = tmp_path / "autograded" / "ada" / "02_logistic"
+    notebook_dir.mkdir(parents=True)
+    (notebook_dir / "02_logistic.ipynb").write_text("{}")
+    with warm.warm_kernels(1) as root:
+        assert root is not None
+        with kernel(notebook_dir) as (_, first):
+            one = facts(first)
+            first_cwd = run(first, LEAVE_BEHIND.format(marker=marker)).strip()
+        first_gone = not Path(first_cwd).parent.exists()  # its folder: files, HOME, sockets
+        with kernel(notebook_dir) as (_, second):
+            two = facts(second)
+            peek = run(second, f"import os\nprint(os.path.exists({first_cwd!r}))")
+            factory_pid = int((root / "factory0" / "ready").read_text())
+            reach = run(second, REACH_FACTORY.format(sock=str(root / "factory0" / "factory.sock"),
+                                                     pid=factory_pid))
+    for seen in (one, two):
+        assert seen["grading"] == "autograde"  # as in a cold grading kernel
+        assert seen["imported"]  # warm: the checks were imported by the factory
+        assert seen["files"] == ["02_logistic.ipynb"]  # a copy of the notebook's folder
+        assert Path(seen["cwd"]).is_relative_to(root / "kernels")
+        assert seen["uid"] >= 1_000_000  # a fresh unprivileged uid, never root
+    assert one["uid"] != two["uid"]
+    assert one["home"] != two["home"]
+    assert one["random"] != two["random"] and one["np"] != two["np"]  # reseeded after fork
+    # the first kernel's processes are gone: only bwrap's init, the factory and the kernel
+    assert len(two["pids"]) == 3, two["pids"]
+    assert first_gone and peek.strip() == "False"
+    assert reach.split() == ["PermissionError", "PermissionError"]
+    assert _processes(marker) == []
+    assert sorted(os.listdir(notebook_dir)) == ["02_logistic.ipynb"]  # nothing written back
+
+
+REACH_FACTORY = """
+import os, socket
+try:
+    socket.socket(socket.AF_UNIX).connect({sock!r})
+    print("connected")
+except OSError as error:
+    print(type(error).__name__)
+try:
+    os.kill({pid}, 0)
+    print("can signal")
+except OSError as error:
+    print(type(error).__name__)
+"""
+
+
+def test_a_killed_or_crashed_kernel_leaves_the_factory_serving(tmp_path, marker):
+    with warm.warm_kernels(1) as root:
+        with kernel(tmp_path) as (manager, client):
+            home = Path(facts(client)["home"])
+            run(client, LEAVE_BEHIND.format(marker=marker))
+            manager.shutdown_kernel(now=True)  # SIGKILL to the launcher, as a time limit does
+            _wait_for(lambda: _processes(marker) == [] and not home.exists())
+        with kernel(tmp_path) as (manager, client):
+            client.execute("import os; os._exit(3)")  # the learner's code ends the kernel
+            _wait_for(lambda: not manager.is_alive())
+        with kernel(tmp_path) as (_, client):
+            assert facts(client)["imported"]
+        log = (root / "factory0" / "log").read_text()
+    assert "Traceback" not in log, log
+
+
+def test_a_busy_factory_means_a_cold_kernel(tmp_path):
+    with warm.warm_kernels(1) as root:
+        lock = os.open(root / "factory0" / "lock", os.O_RDWR | os.O_CREAT)
+        import fcntl
+
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker's kernel holds the only factory
+        try:
+            with kernel(tmp_path) as (_, client):
+                cold = facts(client)
+        finally:
+            os.close(lock)
+    assert not cold["imported"]  # a kernel of its own, which imported nothing yet
+    assert cold["grading"] == "autograde" and cold["uid"] >= 1_000_000
+
+
+def _processes(marker: str) -> list[str]:
+    out = subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True, text=True)
+    return out.stdout.split()
+
+
+def _wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
