@@ -7,7 +7,7 @@ that once, in the same kind of bwrap sandbox as a grading kernel, and then *fork
 kernel for each notebook.
 
 Run inside the sandbox as ``python -m graders.trusted.kernel_factory FOLDER``. It is root
-*inside* the sandbox, with only the capabilities to change user, and serves one request
+*inside* the sandbox, with only the capabilities to change user and to kill, and serves one request
 at a time on ``FOLDER/factory.sock`` (only root may connect). A request carries a
 kernel's connection file, working folder and fresh uid, and the launcher's standard
 streams. The forked kernel
@@ -27,6 +27,7 @@ factory's clean state: nothing of the previous learner's code survives.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib
 import json
@@ -103,7 +104,7 @@ def serve(connection: socket.socket, server: socket.socket) -> None:
         os.close(fd)
     code = _wait(pid, connection)
     kill_all_but_me()
-    shutil.rmtree(request["home"], ignore_errors=True)
+    remove_folder(request["home"], int(request["uid"]))
     if code is not None:
         try:
             connection.sendall(json.dumps({"exit": code}).encode() + b"\n")
@@ -147,6 +148,26 @@ def kill_all_but_me(timeout: float = 5.0) -> None:
         if not others or time.monotonic() > deadline:
             return
         time.sleep(0.005)
+
+
+def remove_folder(folder: str, uid: int) -> None:
+    """Delete a finished kernel's folder: its contents as its uid, then the folder."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for entry in os.scandir(folder):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    with contextlib.suppress(OSError):  # empty now; the factory owns the folder above it
+        os.rmdir(folder)
 
 
 def become_kernel(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:

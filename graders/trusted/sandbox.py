@@ -113,7 +113,7 @@ def bwrap_command(course: Path, job: Path, uid: int | None, *, program: list[str
     ``/course/data``), ``job`` read-write at ``job_at``, and each of ``writable``
     read-write at its own path; ``cwd`` (default ``job_at``) is the working directory.
     With ``switch_user=False`` (and a ``uid``), the program stays root inside the sandbox
-    with only the capabilities to change user (the kernel factory's case).
+    with only the capabilities to change user and to kill (the kernel factory's case).
     """
     roots = _python_roots()
     args = ["bwrap", "--die-with-parent", "--clearenv", "--new-session"]
@@ -121,7 +121,11 @@ def bwrap_command(course: Path, job: Path, uid: int | None, *, program: list[str
         args += ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
     else:  # root: no user namespace, so the uid switch below is real
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                 "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+                 "--unshare-cgroup-try"]
+        # bwrap keeps all of root's capabilities unless told otherwise; setpriv (below)
+        # drops them all; a program that stays root keeps only changing user and killing
+        args += [] if switch_user else ["--cap-drop", "ALL", "--cap-add", "CAP_KILL"]
+        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     args += ["--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
              "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
              "--proc", "/proc", "--dev", "/dev"]

@@ -62,7 +62,9 @@ print(json.dumps({"uid": os.getuid(), "cwd": os.getcwd(), "files": sorted(os.lis
                   "grading": os.environ.get("NBGRADER_EXECUTION"), "home": os.environ["HOME"],
                   "random": random.random(), "np": float(np.random.rand()),
                   "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
-                  "imported": "graders.checks.deep" in __import__("sys").modules}))
+                  "imported": "graders.checks.deep" in __import__("sys").modules,
+                  "caps": [line.split()[1] for line in open("/proc/self/status")
+                           if line.startswith(("CapPrm", "CapEff", "CapAmb"))]}))
 """
 
 LEAVE_BEHIND = """
@@ -92,6 +94,7 @@ def test_consecutive_kernels_share_nothing(tmp_path, marker):
             two = facts(second)
             peek = run(second, f"import os\nprint(os.path.exists({first_cwd!r}))")
             factory_pid = int((root / "factory0" / "ready").read_text())
+            factory_caps = _capabilities(str(root / "factory0"))
             reach = run(second, REACH_FACTORY.format(sock=str(root / "factory0" / "factory.sock"),
                                                      pid=factory_pid))
     for seen in (one, two):
@@ -100,6 +103,7 @@ def test_consecutive_kernels_share_nothing(tmp_path, marker):
         assert seen["files"] == ["02_logistic.ipynb"]  # a copy of the notebook's folder
         assert Path(seen["cwd"]).is_relative_to(root / "kernels")
         assert seen["uid"] >= 1_000_000  # a fresh unprivileged uid, never root
+        assert seen["caps"] == ["0000000000000000"] * 3  # and no capability at all
     assert one["uid"] != two["uid"]
     assert one["home"] != two["home"]
     assert one["random"] != two["random"] and one["np"] != two["np"]  # reseeded after fork
@@ -107,6 +111,8 @@ def test_consecutive_kernels_share_nothing(tmp_path, marker):
     assert len(two["pids"]) == 3, two["pids"]
     assert first_gone and peek.strip() == "False"
     assert reach.split() == ["PermissionError", "PermissionError"]
+    # only CAP_KILL (1 << 5), CAP_SETGID (1 << 6) and CAP_SETUID (1 << 7)
+    assert factory_caps == {"CapEff": 0xE0, "CapPrm": 0xE0}
     assert _processes(marker) == []
     assert sorted(os.listdir(notebook_dir)) == ["02_logistic.ipynb"]  # nothing written back
 
@@ -155,6 +161,20 @@ def test_a_busy_factory_means_a_cold_kernel(tmp_path):
             os.close(lock)
     assert not cold["imported"]  # a kernel of its own, which imported nothing yet
     assert cold["grading"] == "autograde" and cold["uid"] >= 1_000_000
+
+
+def _capabilities(folder: str) -> dict[str, int]:
+    """The effective and permitted capabilities of the factory serving ``folder``."""
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            cmdline = (status.parent / "cmdline").read_bytes().split(b"\0")
+            lines = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+        except OSError:
+            continue
+        factory = [b"-m", b"graders.trusted.kernel_factory", folder.encode(), b""]
+        if cmdline[1:] == factory and lines["Uid"].split()[0] == "0":
+            return {key: int(lines[key], 16) for key in ("CapEff", "CapPrm")}
+    raise AssertionError(f"no factory process for {folder}")
 
 
 def _processes(marker: str) -> list[str]:
