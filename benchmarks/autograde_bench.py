@@ -40,6 +40,7 @@ from graders.exercises import chapter_exercises
 from graders.pipeline.course import Course, init_course
 from graders.pipeline.release import release
 from graders.pipeline.submissions import learner_notebook
+from graders.trusted import warm
 
 BIN = Path(sys.executable).parent
 
@@ -168,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         "score_disagreements": len(disagree), "compared": len(theirs),
         "loadavg_1min_before_after_each_step": [round(x, 2) for x in loads],
         "cores": os.cpu_count(),
+        "warm_kernels": warm.available(),  # kernel factories (root and bwrap) or cold kernels
     }
     print(json.dumps(numbers, indent=2))
     if args.json:
