@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import shutil
 import socket
@@ -34,6 +35,7 @@ from pathlib import Path
 from graders.trusted import sandbox
 
 ENV_VAR = "DLNOTES_KERNEL_FACTORIES"
+FACTORY_MODULE = "graders.trusted.kernel_factory"
 START_TIMEOUT = 60.0  # seconds for a factory to import everything
 
 
@@ -78,7 +80,7 @@ def _start(folder: Path, root: Path) -> subprocess.Popen:
     share_font_cache(folder / "matplotlib", None)
     env = {**sandbox.ENV, "HOME": str(folder), "PYTHONPATH": "/course",
            "IPYTHONDIR": str(folder / "ipython"), "MPLCONFIGDIR": str(folder / "matplotlib")}
-    program = [sys.executable, "-m", "graders.trusted.kernel_factory", str(folder)]
+    program = [sys.executable, "-m", FACTORY_MODULE, str(folder)]
     from graders.trusted.overlay import build_overlay  # numpy-free launcher: late
 
     command = sandbox.bwrap_command(build_overlay(None), folder, 0, switch_user=False,
@@ -91,11 +93,16 @@ def _start(folder: Path, root: Path) -> subprocess.Popen:
 
 
 def _wait_until_ready(root: Path, processes: list[subprocess.Popen]) -> None:
-    """Wait for the factories to listen (one that fails is simply not used)."""
+    """Wait for the factories to listen; say why one did not (it is then not used)."""
     deadline = time.monotonic() + START_TIMEOUT
     for i, process in enumerate(processes):
-        while not (root / f"factory{i}" / "ready").exists():
+        folder = root / f"factory{i}"
+        while not (folder / "ready").exists():
             if process.poll() is not None or time.monotonic() > deadline:
+                log = (folder / "log").read_text(errors="replace").strip().splitlines()
+                logging.getLogger("dlcourse").warning(
+                    "a warm kernel factory did not start (%s); its notebooks get cold "
+                    "kernels, which is slower", log[-1] if log else "no output")
                 break
             time.sleep(0.02)
 

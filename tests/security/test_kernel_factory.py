@@ -187,3 +187,14 @@ def _wait_for(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_factory_that_cannot_start_is_reported_and_grading_goes_on(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(warm, "FACTORY_MODULE", "graders.trusted.no_such_factory")
+    with warm.warm_kernels(1), kernel(tmp_path) as (_, client):
+        cold = facts(client)
+    assert "a warm kernel factory did not start" in caplog.text
+    assert "No module named graders.trusted.no_such_factory" in caplog.text
+    assert not cold["imported"] and cold["grading"] == "autograde"
