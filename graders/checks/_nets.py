@@ -3,8 +3,9 @@ r"""Pieces shared by the network checks of chapters 3-5 (``shallow``, ``deep``).
 - *Mistake models*: forward and backward passes with one step done the way a learner
   might get it wrong (a sigmoid where tanh belongs, ``1 - A`` as the tanh derivative,
   ...). A wrong answer that matches a model is named by it; nothing else is guessed.
-- Numerical gradients by centred differences, the independent witness for backward
-  functions.
+- The cost from the output's ``Z``, in a form that numerical gradients
+  (:mod:`graders.checks._gradients`, the independent witness for backward functions)
+  can differentiate.
 - Output structures the engine lacks: caches that may be tuples or lists.
 - :class:`NetSpec`: a spec with compact labels, two more generic diagnoses, a tier of
   late (localising) diagnoses, and no warning escaping any diagnosis (:func:`quiet`).
@@ -23,36 +24,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graders.checks import _gradients
 from graders.checks._core import Case, CheckFailure, Spec
 from graders.checks._diagnose import GENERIC, Evidence, close, fallback, mistake
+from graders.checks._gradients import softplus
 from graders.checks._tamper import NP
 
 _tanh = np.tanh
-_exp = np.exp
 _log = np.log
-_logaddexp = np.logaddexp
 
-_where = np.where
 _matmul = np.matmul
+_sigmoid = _gradients.sigmoid
 
 
 # --- activations and their derivatives, by name ----------------------------------------
 
-
-def _sigmoid(Z):
-    E = _exp(-NP.abs(Z))  # never overflows
-    return _where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
-
-
-def _relu(Z):
-    return NP.maximum(Z, 0.0)
-
-
+# Real or complex (see _gradients): the mistake models and the numerical gradients share them.
 ACTIVATIONS: dict[str, Callable] = {
     "sigmoid": _sigmoid,
-    "tanh": _tanh,
-    "relu": _relu,
-    "leaky_relu": lambda Z: _where(Z > 0, Z, 0.01 * Z),
+    "tanh": _gradients.tanh,
+    "relu": _gradients.relu,
+    "leaky_relu": _gradients.leaky_relu,
     "identity": lambda Z: Z,
 }
 
@@ -69,36 +61,19 @@ DERIVATIVES: dict[str, Callable] = {
 }
 
 
-# --- numerical gradients ---------------------------------------------------------------
+# --- the cost from the output's Z ------------------------------------------------------
 
 
-def numerical_gradient(f: Callable[[], float], x, eps: float = 1e-6):
-    """Centred differences of ``f()`` with respect to every element of ``x``.
-
-    ``f`` reads ``x``; each element is nudged by ``±eps`` in place and restored.
-    """
-    grad = NP.empty_like(x)
-    flat, out = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = float(flat[i])
-        flat[i] = old + eps
-        up = f()
-        flat[i] = old - eps
-        down = f()
-        flat[i] = old
-        out[i] = (up - down) / (2 * eps)
-    return grad
-
-
-def cross_entropy_of_logits(Z, Y) -> float:
+def cross_entropy_of_logits(Z, Y):
     """The cost of ``A = sigmoid(Z)``, ``-(1/m) sum(y log a + (1 - y) log(1 - a))``,
     computed from ``Z`` as ``(1/m) sum(y softplus(-z) + (1 - y) softplus(z))``.
 
-    Numerical gradients divide rounding errors by the step: ``log(1 - a)`` for ``a``
-    near 1 would lose digits that this form keeps.
+    ``log(1 - a)`` for ``a`` near 1 would lose digits that this form keeps. ``Z`` may be
+    complex (a complex-step nudge): the cost is then complex too, and its imaginary part
+    carries the derivative.
     """
     m = Z.shape[1]
-    return float(NP.sum(Y * _logaddexp(0.0, -Z) + (1.0 - Y) * _logaddexp(0.0, Z)) / m)
+    return NP.sum(Y * softplus(-Z) + (1.0 - Y) * softplus(Z)) / m
 
 
 # --- the shallow network and its mistake models -----------------------------------------

@@ -2,8 +2,9 @@ r"""Checks for the activation exercises: ``sigmoid``, ``sigmoid_derivative`` (ch
 ``tanh_backward``, ``relu_backward``, ``leaky_relu_backward`` (chapter 3).
 
 Each function works elementwise on an ``(n, m)`` array (examples are columns). Inputs never
-contain exact zeros, where ReLU's derivative is a matter of convention, and stay at least
-0.01 away from 0 so that numerical gradients do not straddle a kink.
+contain exact zeros, where ReLU's derivative is a matter of convention; the random ones
+stay at least 0.01 away from 0. Numerical derivatives are complex-step ones
+(:mod:`graders.checks._gradients`), exact to rounding even where they are tiny.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import numpy as np
 from dlnotes import activations as ref
 from graders.checks._core import Array, Case, Spec, make_check, register
 from graders.checks._diagnose import Evidence, close, mistake
+from graders.checks._gradients import derivative, leaky_relu, relu, sigmoid
 from graders.checks._tamper import NP, seal
 
 _VISIBLE = ((3, 5), (1, 1), (4, 1), (2, 7))
 _HIDDEN = ((5, 13), (1, 20), (6, 1), (7, 9))
-_H = 1e-5  # central-difference step for the numerical derivatives
 
 
 def _z(rng: np.random.Generator, shape: tuple[int, int], scale: float = 2.0) -> np.ndarray:
@@ -59,11 +60,6 @@ def _z_scaling(rng: np.random.Generator, m: int) -> Case:
 
 def _dz_scaling(rng: np.random.Generator, m: int) -> Case:
     return Case(f"m={m}", (rng.standard_normal((3, m)), _z(rng, (3, m))), m=m)
-
-
-def _derivative(g, Z: np.ndarray) -> np.ndarray:
-    """Central differences of an elementwise function g at every entry of Z."""
-    return NP.divide(NP.subtract(g(Z + _H), g(Z - _H)), 2 * _H)
 
 
 def _sig(Z: np.ndarray) -> np.ndarray:
@@ -170,7 +166,7 @@ SIGMOID_DERIVATIVE = register(
                 lambda Z: _exp(-Z) / (1 + _exp(-Z)) ** 2,
             ),
         ),
-        numerical=lambda case: {"dZ": _derivative(_sig, case.args[0])},
+        numerical=lambda case: {"dZ": derivative(sigmoid, case.args[0])},
         scaling_case=_z_scaling,
     )
 )
@@ -180,7 +176,7 @@ check_sigmoid_derivative = make_check(SIGMOID_DERIVATIVE)
 # -------------------------------------------------------------------- tanh_backward
 def _tanh_numerical(case: Case) -> dict[str, np.ndarray]:
     dA, Z = case.args
-    return {"dZ": NP.multiply(dA, _derivative(_tanh, Z))}
+    return {"dZ": NP.multiply(dA, derivative(_tanh, Z))}
 
 
 _SWAPPED = "the arguments look swapped: the signature is {f}(dA, Z), dA first"
@@ -240,7 +236,7 @@ def _step(Z: np.ndarray, slope: float) -> np.ndarray:
 
 def _relu_numerical(case: Case) -> dict[str, np.ndarray]:
     dA, Z = case.args
-    return {"dZ": NP.multiply(dA, _derivative(lambda x: np.maximum(0.0, x), Z))}
+    return {"dZ": NP.multiply(dA, derivative(relu, Z))}
 
 
 RELU_BACKWARD = register(
@@ -289,7 +285,7 @@ check_relu_backward = make_check(RELU_BACKWARD)
 # -------------------------------------------------------------- leaky_relu_backward
 def _leaky_numerical(case: Case) -> dict[str, np.ndarray]:
     dA, Z = case.args
-    return {"dZ": NP.multiply(dA, _derivative(lambda x: np.where(x > 0, x, 0.01 * x), Z))}
+    return {"dZ": NP.multiply(dA, derivative(leaky_relu, Z))}
 
 
 def _wrong_slope(ev: Evidence) -> str | None:

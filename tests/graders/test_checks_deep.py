@@ -80,7 +80,7 @@ def test_fast_enough(function):
 
 
 def test_deep_backward_numerical_gradients_agree_with_the_reference():
-    """The numerical witness (finite differences of the cost, and of every layer input
+    """The numerical witness (complex-step derivatives of the cost, and of every layer input
     for dA) agrees with the independently tested reference on every hidden case."""
     spec = get_spec("deep", "deep_backward")
     for case in spec.cases(hidden=True):
