@@ -20,9 +20,10 @@ streams. The forked kernel
 
 When the kernel exits, or the launcher goes away (closed connection: nbgrader stopped the
 kernel, or the worker was killed), the factory kills *every* other process in its PID
-namespace, waits until they are gone, deletes the kernel's folder and answers the
-launcher with the exit code. The next notebook's kernel therefore starts from the
-factory's clean state: nothing of the previous learner's code survives.
+namespace, waits until they are gone, deletes the kernel's folder and the System V IPC
+objects it created, and answers the launcher with the exit code. The next notebook's
+kernel therefore starts from the factory's clean state: nothing of the previous
+learner's code survives.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def serve(connection: socket.socket, server: socket.socket) -> None:
         os.close(fd)
     code = _wait(pid, connection)
     kill_all_but_me()
-    remove_folder(request["home"], int(request["uid"]))
+    remove_leftovers(request["home"], int(request["uid"]))
     if code is not None:
         try:
             connection.sendall(json.dumps({"exit": code}).encode() + b"\n")
@@ -150,8 +151,9 @@ def kill_all_but_me(timeout: float = 5.0) -> None:
         time.sleep(0.005)
 
 
-def remove_folder(folder: str, uid: int) -> None:
-    """Delete a finished kernel's folder: its contents as its uid, then the folder."""
+def remove_leftovers(folder: str, uid: int) -> None:
+    """Delete what a finished kernel left: its folder's contents and the System V shared
+    memory, semaphores and message queues it created, as its own uid; then its folder."""
     pid = os.fork()
     if pid == 0:
         try:
@@ -163,11 +165,25 @@ def remove_folder(folder: str, uid: int) -> None:
                 else:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
+            remove_ipc_objects()
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
     with contextlib.suppress(OSError):  # empty now; the factory owns the folder above it
         os.rmdir(folder)
+
+
+def remove_ipc_objects() -> None:
+    """``IPC_RMID`` every System V object of this IPC namespace that this uid may remove."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    ipc_rmid = 0
+    remove = {"shm": lambda i: libc.shmctl(i, ipc_rmid, None),
+              "sem": lambda i: libc.semctl(i, 0, ipc_rmid),
+              "msg": lambda i: libc.msgctl(i, ipc_rmid, None)}
+    for kind, rmid in remove.items():
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]:
+                rmid(int(line.split()[1]))  # fails, harmlessly, on others' objects
 
 
 def become_kernel(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:

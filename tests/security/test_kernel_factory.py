@@ -63,13 +63,18 @@ print(json.dumps({"uid": os.getuid(), "cwd": os.getcwd(), "files": sorted(os.lis
                   "random": random.random(), "np": float(np.random.rand()),
                   "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
                   "imported": "graders.checks.deep" in __import__("sys").modules,
+                  "ipc": [len(open(f"/proc/sysvipc/{kind}").readlines()) - 1
+                          for kind in ("shm", "msg", "sem")],
                   "caps": [line.split()[1] for line in open("/proc/self/status")
                            if line.startswith(("CapPrm", "CapEff", "CapAmb"))]}))
 """
 
 LEAVE_BEHIND = """
-import os, subprocess
+import ctypes, os, subprocess
 subprocess.Popen(["sleep", "{marker}"], start_new_session=True)
+libc = ctypes.CDLL(None)
+assert libc.shmget(0x5EC, 4096, 0o1666) >= 0  # System V shared memory, readable by all
+assert libc.msgget(0x5ED, 0o1666) >= 0 and libc.semget(0x5EE, 1, 0o1666) >= 0
 open("left-behind.txt", "w").write("secret")
 open(os.path.join(os.environ["HOME"], "left-in-home.txt"), "w").write("secret")
 print(os.getcwd())
@@ -110,6 +115,7 @@ def test_consecutive_kernels_share_nothing(tmp_path, marker):
     # the first kernel's processes are gone: only bwrap's init, the factory and the kernel
     assert len(two["pids"]) == 3, two["pids"]
     assert first_gone and peek.strip() == "False"
+    assert one["ipc"] == two["ipc"] == [0, 0, 0]  # the first one's IPC objects are gone
     assert reach.split() == ["PermissionError", "PermissionError"]
     # only CAP_KILL (1 << 5), CAP_SETGID (1 << 6) and CAP_SETUID (1 << 7)
     assert factory_caps == {"CapEff": 0xE0, "CapPrm": 0xE0}
