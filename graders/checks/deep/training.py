@@ -1,0 +1,307 @@
+r"""Checks of the steps around the two passes: before, during and after training.
+
+``initialize_parameters_deep`` (chapter 4), ``update_parameters`` (one step of gradient
+descent, chapter 4) and ``predict`` (chapter 5). Examples are columns: ``X`` (n[0], m),
+``p`` (1, m). ``parameters`` holds ``W{l}`` (n[l], n[l-1]) and ``b{l}`` (n[l], 1) for
+l = 1 .. L; ``grads`` holds ``dW{l}`` and ``db{l}`` of the same shapes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from dlnotes import deep as ref
+from graders.checks import _nets
+from graders.checks._core import Array, Case, CheckFailure, Dict, make_check, register
+from graders.checks._diagnose import Evidence, key_message
+from graders.checks._nets import LAYERS_HINT, NetSpec, quiet
+from graders.checks._tamper import NP, seal
+from graders.checks.deep._common import network, same
+
+# ----------------------------------------------------------- initialize_parameters_deep
+
+
+@dataclass(frozen=True)
+class _InitializerSpec(NetSpec):
+    """The initializer is called three times per case, with ``default_rng(seed)`` twice
+    and ``default_rng(seed + 1)`` once, and watched for use of the global ``np.random``.
+    Its values cannot be compared with the reference's (any order of random calls is
+    right), so :meth:`verify` checks properties: keys, shapes, zero biases, the weights'
+    scale and sign balance, determinism given ``rng``, and dependence on ``rng``."""
+
+    def _call(self, fn, case: Case, label: str):
+        layer_dims, seed = case.args
+        results, fp = {}, set()
+        before = _get_state()
+        try:
+            for name, s in (("first", seed), ("again", seed), ("other", seed + 1)):
+                one = Case(case.name, (list(layer_dims), s), case.m, case.extra, case.hidden)
+                results[name], more = NetSpec._call(self, _with_rng(fn), one, label)
+                fp |= more
+        finally:
+            after = _get_state()
+            _set_state(before)  # leave the learner's global state as it was
+        changed = not (before[0] == after[0] and NP.array_equal(before[1], after[1]))
+        changed = changed or before[2:] != after[2:]
+        results["np_random"] = NP.array(1.0 if changed else 0.0)
+        return results, fp
+
+    def label(self, case: Case) -> str:
+        layer_dims, seed = case.args
+        tier = "hidden case" if case.hidden else "case"
+        return f"{self.function}, {tier} layer_dims = {list(layer_dims)} (rng seeded {seed})"
+
+    def verify(self, flat: dict, case: Case) -> tuple[float, None]:
+        label = self.label(case)
+        with quiet():
+            problem = _initializer_problem(flat, list(case.args[0]))
+        if problem:
+            raise CheckFailure(f"{label}: {problem}")
+        return 0.0, None
+
+
+_get_state = np.random.get_state
+_set_state = np.random.set_state
+
+
+def _with_rng(fn):
+    def call(layer_dims, seed):
+        return fn(layer_dims, rng=NP.default_rng(seed))
+
+    return call
+
+
+class _InitializerOutput:
+    name = "parameters"
+
+    def flatten(self, value, path: str, out: dict) -> None:
+        for name in ("first", "again", "other"):
+            one: dict = {}
+            Dict("parameters", None).flatten(value[name], "parameters", one)
+            out.update({f"{name}.{k.split('.', 1)[1]}": v for k, v in one.items()})
+        out["np_random"] = NP.array(value["np_random"], dtype=NP.float64)
+
+
+_SCALE = 0.01
+_MIN_WEIGHTS = 30  # the statistical checks need this many weights in a case
+
+
+def _initializer_problem(flat: dict, layer_dims: list) -> str | None:
+    if float(flat["np_random"]) != 0.0:
+        return (
+            "it changed the global np.random state (np.random.seed, np.random.randn, ...): "
+            "draw every random number from the rng argument, e.g. rng.standard_normal"
+        )
+    L = len(layer_dims) - 1
+    want = {f"{k}{l}" for l in range(1, L + 1) for k in "Wb"}
+    got = {key.split(".", 1)[1] for key in flat if key.startswith("first.")}
+    if got != want:
+        return f"parameters: {key_message(got, want)}"
+    for l in range(1, L + 1):
+        problem = _layer_problem(flat, l, layer_dims[l], layer_dims[l - 1])
+        if problem:
+            return problem
+    weights = [flat[f"first.W{l}"] for l in range(1, L + 1)]
+    if all(not NP.any(W) for W in weights):
+        return (
+            "the weights are all zeros: every unit of a layer would compute the same "
+            "function and get the same update (symmetry); draw them at random"
+        )
+    return _random_problem(flat, L) or _scale_problem(weights)
+
+
+def _layer_problem(flat: dict, l: int, n: int, n_prev: int) -> str | None:
+    W, b = flat[f"first.W{l}"], flat[f"first.b{l}"]
+    if W.shape != (n, n_prev):
+        hint = "it is transposed" if W.shape == (n_prev, n) else "check the sizes"
+        return f"W{l} has shape {W.shape}, expected {(n, n_prev)} = (n[l], n[l-1]): {hint}"
+    if b.shape != (n, 1):
+        return (
+            f"b{l} has shape {b.shape}, expected {(n, 1)}: biases are column vectors, "
+            "np.zeros((n[l], 1))"
+        )
+    for name, array in (("W", W), ("b", b)):
+        if array.dtype != NP.float64:
+            return f"{name}{l} has dtype {array.dtype}, expected float64"
+    if NP.any(b):
+        return f"b{l} is not all zeros: biases start at zero, np.zeros((n[l], 1))"
+    return None
+
+
+def _random_problem(flat: dict, L: int) -> str | None:
+    def same_weights(a: str, b: str) -> bool:
+        return all(
+            NP.array_equal(flat[f"{a}.W{l}"], flat[f"{b}.W{l}"]) for l in range(1, L + 1)
+        )
+
+    if not same_weights("first", "again"):
+        return (
+            "two calls with equally seeded rngs gave different weights, so it is not "
+            "deterministic given rng: draw from the rng argument, not from a new "
+            "np.random.default_rng()"
+        )
+    if same_weights("first", "other"):
+        return (
+            "the weights are the same whatever rng is passed: it ignores the rng "
+            "argument (a fixed seed inside?); draw with rng.standard_normal"
+        )
+    return None
+
+
+def _scale_problem(weights: list) -> str | None:
+    values = NP.array([w for W in weights for w in W.ravel()])
+    if values.size < _MIN_WEIGHTS:
+        return None
+    positive = float(NP.sum(values > 0)) / values.size
+    if positive > 0.9 or positive < 0.1:
+        return (
+            "the weights are nearly all of one sign: rng.random is uniform on [0, 1); "
+            "draw from a normal distribution with rng.standard_normal"
+        )
+    rms = float(np.sqrt(NP.sum(values * values) / values.size))
+    if not 0.5 * _SCALE < rms < 2 * _SCALE:
+        return (
+            f"the weights have standard deviation about {rms:.2g}, expected about "
+            f"{_SCALE}: scale the standard normal draws by {_SCALE} (large weights "
+            "saturate the sigmoid and slow learning)"
+        )
+    return None
+
+
+_INIT_VISIBLE = ([5, 4, 3, 1], [12, 6, 1], [2, 1])
+_INIT_HIDDEN = ([20, 10, 7, 5, 1], [1, 1], [3, 40, 1], [8, 8, 8, 8, 8, 1])
+
+
+def _initializer_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    table = _INIT_HIDDEN if hidden else _INIT_VISIBLE
+    return [
+        Case(f"L = {len(d) - 1}", (list(d), int(rng.integers(2**31))), m=1) for d in table
+    ]
+
+
+INITIALIZE_PARAMETERS_DEEP = register(
+    _InitializerSpec(
+        module="deep",
+        function="initialize_parameters_deep",
+        arg_names=("layer_dims", "rng"),
+        reference=ref.initialize_parameters_deep,
+        make_cases=_initializer_cases,
+        output=_InitializerOutput(),
+    )
+)
+check_initialize_parameters_deep = make_check(INITIALIZE_PARAMETERS_DEEP)
+
+
+# ----------------------------------------------------------------------- update_parameters
+
+_UPDATE_VISIBLE = (([3, 4, 1], 0.1), ([4, 3, 2, 1], 0.0075), ([2, 1], 1.2))
+_UPDATE_HIDDEN = (([5, 6, 4, 3, 1], 0.05), ([1, 1], 0.5), ([6, 8, 1], 2.5))
+
+
+def _update_case(rng: np.random.Generator, layer_dims, learning_rate: float) -> Case:
+    _, parameters = network(rng, layer_dims, 1)
+    grads = {"d" + k: rng.standard_normal(v.shape) for k, v in parameters.items()}
+    name = f"L = {len(layer_dims) - 1}, learning_rate = {learning_rate}"
+    return Case(name, (parameters, grads, learning_rate), m=1)
+
+
+def _update_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    return [_update_case(rng, *row) for row in (_UPDATE_HIDDEN if hidden else _UPDATE_VISIBLE)]
+
+
+def _step_diagnosis(ev: Evidence) -> str | None:
+    """``got = p - c * dp``: name c (1, -learning_rate, 1 / learning_rate, 0)."""
+    if ev.stage != "value":
+        return None
+    key, lr = ev.key, ev.inputs["learning_rate"]
+    p, g = ev.inputs["parameters"][key], ev.inputs["grads"]["d" + key]
+    got = ev.got[key]
+    if same(got, p):
+        return f"{key} was not updated: every W[l] and b[l], l = 1 .. L, takes a step"
+    for c, message in (
+        (1.0, "the learning rate is ignored: the step is learning_rate * d{key}"),
+        (-lr, "{key} moves up the gradient (wrong sign): {key} - learning_rate * d{key}"),
+        (1.0 / lr, "{key} divides by the learning rate: the step is learning_rate * d{key}"),
+    ):
+        if same(got, p - c * g):
+            return message.format(key=key)
+    return f"{key} is not {key} - learning_rate * d{key}: check which gradient updates it"
+
+
+UPDATE_PARAMETERS = register(
+    NetSpec(
+        module="deep",
+        function="update_parameters",
+        arg_names=("parameters", "grads", "learning_rate"),
+        reference=ref.update_parameters,
+        make_cases=_update_cases,
+        output=Dict("parameters", None),
+        diagnoses=(_step_diagnosis,),
+        key_error_hint=LAYERS_HINT,
+    )
+)
+check_update_parameters = make_check(UPDATE_PARAMETERS)
+
+
+# --------------------------------------------------------------------------------- predict
+
+_PREDICT_VISIBLE = (([3, 4, 1], 8), ([4, 3, 2, 1], 1), ([2, 5, 1], 11))
+_PREDICT_HIDDEN = (([5, 1], 20), ([3, 4, 4, 1], 1), ([6, 5, 1], 15))
+
+
+def _predict_case(rng: np.random.Generator, layer_dims, m: int) -> Case:
+    """A network whose outputs are both above and below 0.5, none within 1e-4 of it."""
+    X, parameters = network(rng, layer_dims, m)
+    L = len(layer_dims) - 1
+    for _ in range(100):
+        _, layers = _nets.deep_forward(X, parameters)
+        ZL = layers[-1][3]
+        parameters[f"b{L}"] = parameters[f"b{L}"] - float(np.median(ZL))
+        if m == 1:
+            parameters[f"b{L}"] += rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.0)
+        ZL = _nets.deep_forward(X, parameters)[1][-1][3]
+        if NP.all(NP.abs(ZL) > 1e-4):
+            break
+        X = rng.standard_normal(X.shape)
+    return Case(f"L = {L}, m = {m}", (parameters, X), m=m)
+
+
+def _predict_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    return [_predict_case(rng, *row) for row in (_PREDICT_HIDDEN if hidden else _PREDICT_VISIBLE)]
+
+
+def _predict_problem(ev: Evidence) -> str | None:
+    parameters, X = ev.inputs["parameters"], ev.inputs["X"]
+    AL = _nets.deep_forward(X, parameters)[0]
+    got = ev.got["p"]
+    if ev.stage == "dtype" and got.dtype == NP.bool_:
+        return "p has dtype bool: predictions are the numbers 0.0 and 1.0; use .astype(float)"
+    if ev.stage != "value":
+        return None
+    if same(got, AL):
+        return "p holds the probabilities AL: predict 1.0 where AL > 0.5, else 0.0"
+    if same(got, (AL < 0.5) * 1.0):
+        return "p is inverted: predict 1.0 where AL > 0.5 (the network says y = 1), else 0.0"
+    if same(got, (AL > 0) * 1.0):
+        return "AL is compared with 0, but it is a probability: compare it with 0.5"
+    return None
+
+
+PREDICT = register(
+    NetSpec(
+        module="deep",
+        function="predict",
+        arg_names=("parameters", "X"),
+        reference=ref.predict,
+        make_cases=_predict_cases,
+        output=Array("p"),
+        diagnoses=(_predict_problem,),
+        scaling_case=lambda rng, m: _predict_case(rng, [3, 4, 1], m),
+    )
+)
+check_predict = make_check(PREDICT)
+
+seal(sys.modules[__name__])
