@@ -13,9 +13,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
-import warnings
 
 import pytest
+from check_messages import failure_message
 
 import dlnotes.activations
 from graders.catalogue import RIGHT, WRONG, Implementation, load
@@ -59,19 +59,6 @@ def stub(exercise: Exercise):
     function = exercise.function
     source = f"def {function}({args}):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
     return load(Implementation(function, "stub", source, None, exercise.module), {})
-
-
-def failure_message(check, fn, **kwargs) -> str:
-    """The check's failure message; no warning may escape it (pytest would otherwise turn
-    a RuntimeWarning into an exception that a diagnosis swallows)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            check(fn, **kwargs)
-        except AssertionError as failure:
-            assert not caught, [str(w.message) for w in caught]
-            return str(failure)
-    raise AssertionError(f"{getattr(fn, '__name__', fn)!r} passed its check")
 
 
 def exercises() -> list:

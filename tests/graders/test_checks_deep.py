@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import inspect
 import time
-import warnings
 
 import automutants
 import numpy as np
 import pytest
+from check_messages import failure_message
 
 import dlnotes.activations
 from dlnotes import deep
@@ -39,19 +39,6 @@ def free_names() -> dict:
 
 def check_of(function: str):
     return getattr(checks, f"check_{function}")
-
-
-def failure_message(check, fn, **kwargs) -> str:
-    """The check's failure message; no warning may escape it (pytest would otherwise turn
-    a RuntimeWarning into an exception that a diagnosis swallows)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            check(fn, **kwargs)
-        except AssertionError as failure:
-            assert not caught, [str(w.message) for w in caught]
-            return str(failure)
-    raise AssertionError("the check passed")
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)

@@ -5,10 +5,10 @@ and right implementations of every exercise are tested in ``test_checks_catalogu
 from __future__ import annotations
 
 import time
-import warnings
 
 import numpy as np
 import pytest
+from check_messages import failure_message
 
 from dlnotes import shallow
 from graders.catalogue import Implementation, load
@@ -21,19 +21,6 @@ FUNCTIONS = tuple(e.function for e in EXERCISES if e.module == "shallow")
 
 def check_of(function: str):
     return getattr(checks, f"check_{function}")
-
-
-def failure_message(check, fn, **kwargs) -> str:
-    """The check's failure message; no warning may escape it (pytest would otherwise turn
-    a RuntimeWarning into an exception that a diagnosis swallows)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            check(fn, **kwargs)
-        except AssertionError as failure:
-            assert not caught, [str(w.message) for w in caught]
-            return str(failure)
-    raise AssertionError("the check passed")
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
