@@ -37,9 +37,8 @@ KERNEL_NAME = "dlnotes-grading"
 # short); these pass into the sandbox, unlike the rest of the grading process's environment
 PASSED_ON = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
 OVERLAY_ENV = "DLNOTES_KERNEL_COURSE"  # the course tree a cold kernel mounts
-MEMORY_BYTES = 4 * 1024**3
-MAX_PROCESSES = 256
-FILE_BYTES = 64 * 1024**2
+# per-kernel limits: prlimit's option names (a cold kernel) = the factory's rlimits (a warm one)
+LIMITS = {"as": 4 * 1024**3, "nproc": 256, "fsize": 64 * 1024**2, "core": 0}
 
 
 def kernelspec() -> dict:
@@ -79,17 +78,12 @@ def nbgrader_arguments() -> Iterator[list[str]]:
     if not _font_caches():  # build matplotlib's font list once, outside the sandbox
         import matplotlib.font_manager  # noqa: F401
     sockets = warm.kernel_folder() or tempfile.mkdtemp(prefix="dlnotes-kernel-")
-    previous = os.environ.get(OVERLAY_ENV)
-    os.environ[OVERLAY_ENV] = str(build_overlay(None))
     try:
-        yield [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
-               f"--KernelManager.ip={sockets}/kernel"]
+        with sandbox.environment(OVERLAY_ENV, str(build_overlay(None))):
+            yield [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
+                   f"--KernelManager.ip={sockets}/kernel"]
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
-        if previous is None:
-            os.environ.pop(OVERLAY_ENV, None)
-        else:
-            os.environ[OVERLAY_ENV] = previous
 
 
 def _kernel_folder(connection_file: str) -> tuple[str, int | None]:
@@ -112,9 +106,8 @@ def _passed_on() -> dict[str, str]:
     return {key: os.environ[key] for key in PASSED_ON if key in os.environ}
 
 
-def command(connection_file: str, cwd: str) -> list[str]:
-    """prlimit + bwrap + ipykernel for one kernel whose sockets are in the ip's folder."""
-    sockets, uid = _kernel_folder(connection_file)
+def command(sockets: str, uid: int | None, cwd: str) -> list[str]:
+    """prlimit + bwrap + ipykernel for one kernel whose folder ``_kernel_folder`` made."""
     if uid is not None:
         os.chown(cwd, uid, uid)
     share_font_cache(Path(sockets) / "matplotlib", uid)
@@ -129,9 +122,7 @@ def command(connection_file: str, cwd: str) -> list[str]:
         course = str(build_overlay(None))
     box = sandbox.bwrap_command(Path(course), Path(sockets), uid, program=program,
                                 job_at=sockets, env=env, writable=(cwd,), cwd=cwd)
-    limits = [f"--as={MEMORY_BYTES}", f"--nproc={MAX_PROCESSES}", f"--fsize={FILE_BYTES}",
-              "--core=0"]
-    return ["prlimit", *limits, "--", *box]
+    return ["prlimit", *(f"--{name}={value}" for name, value in LIMITS.items()), "--", *box]
 
 
 def _font_caches() -> list[Path]:
@@ -154,14 +145,12 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 2 or argv[0] != "-f":
         raise SystemExit("usage: python -m graders.trusted.kernel -f CONNECTION_FILE")
-    if os.environ.get(warm.ENV_VAR):
-        sockets, uid = _kernel_folder(argv[1])
-        if uid is not None:
-            code = warm.launch(str(Path(sockets) / "connection.json"), os.getcwd(), uid,
-                               _passed_on())
-            if code is not None:
-                raise SystemExit(code)
-    argv_ = command(argv[1], os.getcwd())
+    sockets, uid = _kernel_folder(argv[1])
+    if uid is not None and os.environ.get(warm.ENV_VAR):
+        code = warm.launch(Path(sockets), os.getcwd(), uid, _passed_on(), LIMITS)
+        if code is not None:
+            raise SystemExit(code)
+    argv_ = command(sockets, uid, os.getcwd())
     os.execvp(argv_[0], argv_)
 
 

@@ -12,7 +12,7 @@ at a time on ``FOLDER/factory.sock`` (only root may connect). A request carries 
 kernel's connection file, working folder and fresh uid, and the launcher's standard
 streams. The forked kernel
 
-- starts a session, takes the launcher's streams and its own resource limits,
+- starts a session, takes the launcher's streams and the resource limits sent with the request,
 - sets ``no_new_privs`` and becomes the fresh uid, losing every capability, so it can
   neither signal nor trace the factory, nor read another kernel's folder;
 - reseeds numpy's global generator (a fork copies its state);
@@ -44,9 +44,8 @@ import threading
 import time
 from pathlib import Path
 
-MEMORY_BYTES = 4 * 1024**3  # as graders.trusted.kernel
-MAX_PROCESSES = 256
-FILE_BYTES = 64 * 1024**2
+RLIMITS = {"as": resource.RLIMIT_AS, "nproc": resource.RLIMIT_NPROC,
+           "fsize": resource.RLIMIT_FSIZE, "core": resource.RLIMIT_CORE}  # prlimit's names
 PRELOAD = (
     "numpy",
     "matplotlib.pyplot",
@@ -151,14 +150,20 @@ def kill_all_but_me(timeout: float = 5.0) -> None:
         time.sleep(0.005)
 
 
+def become(uid: int) -> None:
+    """Switch this (root) process to ``uid``, which drops every capability."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
 def remove_leftovers(folder: str, uid: int) -> None:
     """Delete what a finished kernel left: its folder's contents and the System V shared
     memory, semaphores and message queues it created, as its own uid; then its folder."""
     pid = os.fork()
     if pid == 0:
         try:
-            os.setresgid(uid, uid, uid)
-            os.setresuid(uid, uid, uid)
+            become(uid)
             for entry in os.scandir(folder):
                 if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path, ignore_errors=True)
@@ -196,17 +201,12 @@ def become_kernel(request: dict, fds: list[int], sockets: list[socket.socket]) -
     for fd in fds:
         if fd > 2:
             os.close(fd)
-    for limit, value in ((resource.RLIMIT_AS, MEMORY_BYTES),
-                         (resource.RLIMIT_NPROC, MAX_PROCESSES),
-                         (resource.RLIMIT_FSIZE, FILE_BYTES), (resource.RLIMIT_CORE, 0)):
-        resource.setrlimit(limit, (value, value))
+    for name, value in request["limits"].items():  # graders.trusted.kernel.LIMITS
+        resource.setrlimit(RLIMITS[name], (value, value))
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
-    uid = int(request["uid"])
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)  # from root to a plain uid: every capability is gone
+    become(int(request["uid"]))
     libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # traceable by its own uid only, as usual
     os.environ.update(request["env"])
     os.chdir(request["cwd"])

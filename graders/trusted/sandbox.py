@@ -32,6 +32,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +97,20 @@ def _hidden_installs(roots: list[str]) -> list[str]:
             if any(folder.startswith(root + os.sep) for root in roots):
                 args += ["--tmpfs", folder, "--remount-ro", folder]
     return args
+
+
+@contextmanager
+def environment(key: str, value: str) -> Iterator[None]:
+    """``os.environ[key] = value`` for the block (what child processes inherit)."""
+    previous = os.environ.get(key)
+    os.environ[key] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = previous
 
 
 def setpriv(uid: int) -> list[str]:

@@ -58,16 +58,11 @@ def warm_kernels(count: int) -> Iterator[Path | None]:
     (root / "kernels").mkdir(mode=0o711)
     (root / "kernels").chmod(0o711)
     processes = [_start(root / f"factory{i}", root) for i in range(count)]
-    previous = os.environ.get(ENV_VAR)
     try:
         _wait_until_ready(root, processes)
-        os.environ[ENV_VAR] = str(root)
-        yield root
+        with sandbox.environment(ENV_VAR, str(root)):
+            yield root
     finally:
-        if previous is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = previous
         for process in processes:
             sandbox.kill_group(process)
         shutil.rmtree(root, ignore_errors=True)
@@ -115,14 +110,14 @@ def kernel_folder() -> Path | None:
     return Path(tempfile.mkdtemp(prefix="kernel-", dir=Path(root, "kernels")))
 
 
-def launch(connection_file: str, cwd: str, uid: int, env: dict[str, str]) -> int | None:
+def launch(home: Path, cwd: str, uid: int, env: dict[str, str],
+           limits: dict[str, int]) -> int | None:
     """Have a free factory fork the kernel; its exit code, or None if no factory could.
 
-    The kernel's folder (the connection file's ``ip`` folder, owned by ``uid``) must be
-    one of :func:`kernel_folder`'s. Blocks until the kernel exits.
+    ``home`` is the kernel's folder (one of :func:`kernel_folder`'s, owned by ``uid``,
+    with its ``connection.json``); ``limits`` are its rlimits by prlimit's names.
+    Blocks until the kernel exits.
     """
-    info = json.loads(Path(connection_file).read_text())
-    home = Path(info["ip"]).parent
     root = os.environ.get(ENV_VAR)
     if not root or home.parent != Path(root, "kernels"):
         return None
@@ -135,7 +130,7 @@ def launch(connection_file: str, cwd: str, uid: int, env: dict[str, str]) -> int
         for path in (work, *work.rglob("*")):
             os.lchown(path, uid, uid)
         request = {"connection_file": str(home / "connection.json"), "cwd": str(work),
-                   "uid": uid, "home": str(home),
+                   "uid": uid, "home": str(home), "limits": limits,
                    "env": {**env, "HOME": str(home), "IPYTHONDIR": str(home / "ipython"),
                            "MPLCONFIGDIR": str(home / "matplotlib")}}
         socket.send_fds(connection, [json.dumps(request).encode()], [0, 1, 2])
