@@ -93,6 +93,36 @@ def test_notebook_is_clean_and_valid(chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_setup_cell_holds_only_imports_and_the_rng(chapter):
+    """The first code cell a learner reads: imports and the seeded rng, no grading plumbing
+    (that lives in dlnotes.notebook)."""
+    setup = cells_by_grade_id(read_notebook(notebook_file(chapter)))["setup"].source
+    for line in setup.splitlines():
+        stripped = line.strip()
+        ok = (not stripped or stripped.startswith(("import ", "from ", ")"))
+              or re.fullmatch(r"check_\w+,", stripped)
+              or stripped == "rng = np.random.default_rng(2017)")
+        assert ok, f"{chapter}'s setup cell holds more than imports and rng: {line!r}"
+    assert "NBGRADER_EXECUTION" not in setup and "from dlnotes.notebook import" in setup
+
+
+def test_notebook_helper_imports_without_matplotlib(monkeypatch):
+    """dlnotes.notebook imports matplotlib only inside show(): the grading sandbox, where
+    matplotlib is a stand-in, can run the setup cell."""
+    import importlib
+    import sys
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # any import of it would fail
+    monkeypatch.delitem(sys.modules, "dlnotes.notebook", raising=False)
+    notebook = importlib.import_module("dlnotes.notebook")
+    assert notebook.FAST is True
+    with pytest.raises(ImportError):
+        notebook.show()
+    monkeypatch.delitem(sys.modules, "dlnotes.notebook")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_exercise_has_solution_and_graded_test_cell(chapter):
     cells = cells_by_grade_id(read_notebook(notebook_file(chapter)))
     functions = [e.function for e in chapter_exercises(chapter)]
