@@ -2,6 +2,10 @@
 
 Exit codes: 0 success, 1 the command ran but found failures (a failed check, an
 ungradable submission), 2 bad usage or bad input.
+
+Expected failures (:class:`graders.errors.DlcourseError`) are caught here, once, and
+printed as one line, ``dlcourse <command>: <message>``; anything else is a bug and keeps
+its traceback, followed by one line saying where to report it.
 """
 
 from __future__ import annotations
@@ -10,8 +14,12 @@ import argparse
 import importlib
 import pkgutil
 import sys
+import traceback
 
 from graders import commands
+from graders.errors import DlcourseError
+
+REPORT = "this is a bug in dlcourse: report it, with the traceback above, to the course maintainers"
 
 
 def _command_modules():
@@ -40,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except DlcourseError as exc:
+        message = " ".join(str(exc).split())  # one line, whatever the message held
+        print(f"dlcourse {args.command}: {message}", file=sys.stderr)
+        return exc.exit_code
+    except Exception:
+        traceback.print_exc()
+        print(f"dlcourse {args.command}: {REPORT}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ course directory, an unreadable notebook, an unreachable database, bad arguments
 a :class:`DlcourseError` whose message is one line saying what went wrong and what to do.
 ``graders.cli`` prints it as ``dlcourse <command>: <message>`` and exits with
 ``exit_code``. Anything else is a bug and keeps its traceback.
+
+This module imports nothing outside the standard library: ``scripts/quickstart.sh`` runs
+it with the system's Python, before any venv exists.
 """
 
 from __future__ import annotations
@@ -26,3 +29,21 @@ class UsageError(DlcourseError):
 
 class SandboxUnavailableError(DlcourseError):
     """bubblewrap cannot run here, and grading other people's code needs it."""
+
+
+class DatabaseError(DlcourseError):
+    """The course's gradebook database cannot be opened (bad URL, server down, no driver)."""
+
+
+def sandbox_instruction(problem: str) -> str:
+    """One line: why there is no sandbox, how to install it, and the weaker opt-in.
+
+    ``problem`` is what ``graders.trusted.sandbox.bwrap_problem()`` says, e.g.
+    ``"bwrap is not installed (Debian package bubblewrap)"``.
+    """
+    problem = " ".join(problem.split())
+    return (f"grading other people's code needs the bubblewrap sandbox, and {problem}. "
+            "Install it: `sudo apt-get install bubblewrap` (as root: `apt-get install "
+            "bubblewrap`; other systems: their bubblewrap package), or run with "
+            "DLCOURSE_ALLOW_WEAK_SANDBOX=1 to grade in a weaker sandbox (learner code can then "
+            "read your files; every result says so)")

@@ -7,6 +7,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from graders.commands._checks import check_jobs, require_sandbox
+from graders.errors import UsageError
+
 HELP = "autograde submissions in parallel (nbgrader), then summarise what failed and why"
 
 
@@ -24,17 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from graders.pipeline.autograde import autograde
-    from graders.pipeline.course import CourseError, load_course
+    from graders.pipeline.course import load_course
+    from graders.pipeline.results import open_results
 
-    try:
-        course = load_course(args.dir)
-        chapters = course.check_chapters(args.chapters)
-    except CourseError as exc:
-        print(f"dlcourse autograde: {exc}", file=sys.stderr)
-        return 2
-    if args.jobs is not None and args.jobs < 1:
-        print("dlcourse autograde: --jobs must be at least 1", file=sys.stderr)
-        return 2
+    check_jobs(args.jobs)
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UsageError(f"--time-limit must be positive, not {args.time_limit:g}")
+    course = load_course(args.dir)
+    chapters = course.check_chapters(args.chapters)
+    require_sandbox()
+    open_results(course.db_url)
     bar = None
     if not args.no_progress:
         from tqdm import tqdm

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from graders.errors import DlcourseError, UsageError
 from graders.exercises import CHAPTERS
 
 HELP = "grade your notebook(s) as the instructor would, hidden tests included"
@@ -38,16 +39,20 @@ def run(args: argparse.Namespace) -> int:
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
-        print(f"dlcourse check: no such file or folder: {', '.join(map(str, missing))}")
-        return 2
+        raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
     notebooks = find_notebooks(args.paths)
     if not notebooks:
-        print("dlcourse check: no chapter notebooks found "
-              f"(looked for {', '.join(c + '.ipynb' for c in CHAPTERS)})")
-        return 2
+        raise UsageError("no chapter notebooks found "
+                         f"(looked for {', '.join(c + '.ipynb' for c in CHAPTERS)})")
     results = grade_notebooks(notebooks, notebooks_dir=args.notebooks or NOTEBOOKS_DIR)
+    if not any(r.exercises for r in results):
+        raise DlcourseError("; ".join(_not_graded(r) for r in results))
     for result in results:
         print(format_result(result), flush=True)
-    if any(r.error for r in results) and not any(r.exercises for r in results):
-        return 2
     return 0 if all(r.passed for r in results) else 1
+
+
+def _not_graded(result) -> str:
+    """Why ``result``'s notebook could not be graded, naming it once."""
+    why = result.error or "nothing to grade in it"
+    return why if why.startswith(str(result.path)) else f"cannot grade {result.path}: {why}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import re
 from pathlib import Path
+
+from graders.errors import UsageError
 
 HELP = "import submissions (folder or zip) into submitted/<student>/<chapter>/"
 
@@ -25,16 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import re
-
     from graders.pipeline.collect import collect
-    from graders.pipeline.course import CourseError
 
-    try:
-        result = collect(args.dir, args.path, pattern=args.pattern)
-    except (CourseError, FileNotFoundError, re.error) as exc:
-        print(f"dlcourse collect: {exc}", file=sys.stderr)
-        return 2
+    if not args.path.exists():
+        raise UsageError(f"{args.path}: no such folder, zip or notebook")
+    if args.pattern is not None:
+        _check_pattern(args.pattern)
+    result = collect(args.dir, args.path, pattern=args.pattern)
     print(f"imported {len(result.imported)} submission(s)")
     for student, chapter, origin in result.imported:
         print(f"  {student:<16} {chapter:<16} <- {origin}")
@@ -47,3 +46,14 @@ def run(args: argparse.Namespace) -> int:
         for origin, reason in result.unrecognised:
             print(f"  {origin}: {reason}")
     return 0
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        groups = re.compile(pattern).groupindex
+    except re.error as exc:
+        raise UsageError(f"--pattern {pattern!r} is not a regular expression: {exc}") from None
+    missing = [g for g in ("student", "chapter") if g not in groups]
+    if missing:
+        raise UsageError(f"--pattern {pattern!r} has no group "
+                         f"{' or '.join(f'(?P<{g}>...)' for g in missing)}")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
+
+from graders.commands._checks import check_jobs, require_sandbox
 
 HELP = "build a course, grade a sample class in parallel, print grades and write the report"
 
@@ -19,17 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graders.pipeline.course import CourseError
+    check_jobs(args.jobs)
+    start = time.monotonic()
+    require_sandbox()
     from graders.pipeline.demo import grade_table, run_demo
-    from graders.pipeline.release import ReleaseError
     from graders.pipeline.report import top_diagnoses
 
-    start = time.monotonic()
-    try:
-        demo = run_demo(args.dir, jobs=args.jobs, say=lambda s: print(s, flush=True))
-    except (CourseError, ReleaseError) as exc:
-        print(f"dlcourse demo: {exc}", file=sys.stderr)
-        return 2
+    demo = run_demo(args.dir, jobs=args.jobs, say=lambda s: print(s, flush=True))
     graded = [r for r in demo.results if r.graded]
     failed = [r for r in demo.results if not r.graded]
     print(f"\nautograded {len(demo.results)} submissions: {len(graded)} graded, "

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from graders.commands._checks import output_file
 
 HELP = "export grades as CSV (row per student and chapter, column per exercise, status)"
 
@@ -15,13 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graders.pipeline.course import CourseError
     from graders.pipeline.export import export_csv
 
-    try:
-        rows = export_csv(args.dir, args.csv)
-    except CourseError as exc:
-        print(f"dlcourse export: {exc}", file=sys.stderr)
-        return 2
+    output_file(args.csv, "--csv")
+    rows = export_csv(args.dir, args.csv)
     print(f"wrote {rows} row(s) to {args.csv}")
     return 0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from graders.errors import UsageError
 
 HELP = "create an nbgrader course directory (config, chapter notebooks, gradebook)"
 
@@ -22,21 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
+    from graders.pipeline.course import DEFAULT_CELL_TIMEOUT, init_course
 
-    from graders.pipeline.course import DEFAULT_CELL_TIMEOUT, CourseError, init_course
-
-    try:
-        course = init_course(
-            args.dir, db_url=args.db, course_id=args.course_id,
-            cell_timeout=args.cell_timeout or DEFAULT_CELL_TIMEOUT,
-        )
-    except CourseError as exc:
-        print(f"dlcourse init: {exc}", file=sys.stderr)
-        return 2
-    except (ImportError, SQLAlchemyError) as exc:
-        print(f"dlcourse init: cannot open the gradebook {args.db}: {exc}", file=sys.stderr)
-        return 2
+    if args.cell_timeout is not None and args.cell_timeout < 1:
+        raise UsageError(f"--cell-timeout must be at least 1 second, not {args.cell_timeout}")
+    course = init_course(
+        args.dir, db_url=args.db, course_id=args.course_id,
+        cell_timeout=args.cell_timeout or DEFAULT_CELL_TIMEOUT,
+    )
     print(f"course {course.course_id!r} ready in {course.root}")
     print(f"chapters: {', '.join(course.chapters)}")
     print(f"gradebook: {course.db_url.split('@')[-1]}")

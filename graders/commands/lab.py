@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from graders.errors import DlcourseError, UsageError
+
 HELP = "create or reuse your workspace (all chapters, the data) and open JupyterLab there"
 
 _WHAT = {"created": "new", "updated": "updated to the newer course version"}
@@ -33,12 +35,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from graders.exercises import CHAPTERS
     from graders.learner.lab import lab_command, write_jupyter_config
     from graders.learner.workspace import prepare_workspace
     from graders.paths import DATA_DIR, NOTEBOOKS_DIR
 
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
+    notebooks = args.notebooks or NOTEBOOKS_DIR
+    if not any((notebooks / c / f"{c}.ipynb").is_file() for c in CHAPTERS):
+        raise UsageError(f"no chapter notebooks in {notebooks} (looked for "
+                         f"<chapter>/<chapter>.ipynb)")
     root = args.dir.resolve()
-    actions = prepare_workspace(root, args.notebooks or NOTEBOOKS_DIR, DATA_DIR)
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{args.dir} is a file, not a folder; name a folder for the workspace")
+    actions = prepare_workspace(root, notebooks, DATA_DIR)
     for action in actions:
         if action.kind in ("created", "updated"):
             print(f"  {_WHAT[action.kind]}: {action.path}")
@@ -55,5 +66,9 @@ def run(args: argparse.Namespace) -> int:
         argv.append("--allow-root")
     os.chdir(root)  # nbgrader's Validate reads nbgrader_config.py from the server's cwd
     sys.stdout.flush()
-    os.execve(argv[0], argv, env)
+    try:
+        os.execve(argv[0], argv, env)
+    except OSError as exc:
+        raise DlcourseError(f"cannot start JupyterLab ({argv[0]}: {exc.strerror}); "
+                            "reinstall the course: bash scripts/setup-venv.sh") from None
     return 0  # not reached

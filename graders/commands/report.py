@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from graders.commands._checks import output_file
 
 HELP = "write the class report (score distributions, pass rates, frequent mistakes)"
 
@@ -16,13 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graders.pipeline.course import CourseError
     from graders.pipeline.report import write_report
 
-    try:
-        path = write_report(args.dir, args.output)
-    except CourseError as exc:
-        print(f"dlcourse report: {exc}", file=sys.stderr)
-        return 2
+    if args.output is not None:
+        output_file(args.output, "--output")
+    path = write_report(args.dir, args.output)
     print(f"wrote {path}")
     return 0

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from graders.commands._checks import output_folder
+
 HELP = "train the reference models on the shipped data; print accuracies, save plots"
 
 # Hyper-parameters of the full run; --quick divides the iterations by QUICK_FACTOR.
@@ -43,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    args.out.mkdir(parents=True, exist_ok=True)
+    output_folder(args.out, "--out")
     rng = np.random.default_rng(args.seed)
     factor = QUICK_FACTOR if args.quick else 1
     rows = [

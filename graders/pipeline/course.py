@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from graders.errors import DatabaseError, DlcourseError
 from graders.exercises import CHAPTERS
 from graders.paths import NOTEBOOKS_DIR
 
@@ -41,7 +44,7 @@ c.OverwriteCells.add_missing_cells = True
 """
 
 
-class CourseError(Exception):
+class CourseError(DlcourseError):
     """A course directory is missing, incomplete or misconfigured."""
 
 
@@ -132,7 +135,10 @@ def init_course(
     found = [c for c in CHAPTERS if (notebooks_dir / c / f"{c}.ipynb").is_file()]
     if not found:
         raise CourseError(f"no chapter notebooks found in {notebooks_dir}")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CourseError(f"cannot create the course directory {root}: {exc.strerror}") from None
     db_url = _with_driver(db_url) if db_url else f"sqlite:///{root / 'gradebook.db'}"
     source = root / "source"
     if source.exists():
@@ -169,8 +175,37 @@ def create_gradebook(course: Course) -> None:
     from nbgrader.api import Gradebook
 
     tools_on_path()
-    with Gradebook(course.db_url, course.course_id):
+    with database_errors(course.db_url), Gradebook(course.db_url, course.course_id):
         pass
+
+
+@contextmanager
+def database_errors(db_url: str) -> Iterator[None]:
+    """Turn a gradebook that cannot be opened into a one-line :class:`DatabaseError`.
+
+    Wraps the first connection to a course's database: a bad URL, a server that is down,
+    a file that cannot be created, a missing driver.
+    """
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except (ImportError, sa.exc.SQLAlchemyError) as exc:
+        why = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        raise DatabaseError(
+            f"cannot open the gradebook {_shown(db_url)}: {why}; check the URL "
+            f"(dlcourse init --db, or db_url in {CONFIG_NAME}) and that the server is running"
+        ) from None
+
+
+def _shown(db_url: str) -> str:
+    """The URL without its password, to print."""
+    import sqlalchemy as sa
+
+    try:
+        return sa.engine.make_url(db_url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return db_url
 
 
 def _with_driver(db_url: str) -> str:

@@ -12,14 +12,17 @@ import os
 import zipfile
 from pathlib import Path
 
+from graders.errors import DlcourseError
 from graders.pipeline.course import load_course
 from graders.pipeline.workers import run_isolated
 
 RELEASE_TIME_LIMIT = 300.0
 
 
-class ReleaseError(Exception):
+class ReleaseError(DlcourseError):
     """nbgrader could not generate a chapter's student version."""
+
+    exit_code = 1
 
 
 def release(course_dir: str | Path, chapters: list[str] | None = None) -> list[Path]:

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from graders.pipeline.course import database_errors
+
 GRADED = "graded"
 FAILED = "failed"
 
@@ -94,9 +96,16 @@ class SubmissionResult:
 
 
 def _engine(db_url: str) -> sa.Engine:
-    engine = sa.create_engine(db_url)
-    _metadata.create_all(engine)
+    with database_errors(db_url):
+        engine = sa.create_engine(db_url)
+        _metadata.create_all(engine)
     return engine
+
+
+def open_results(db_url: str) -> None:
+    """Create the results table if missing: a :class:`~graders.errors.DatabaseError` now,
+    before any slow step, when the database cannot be reached."""
+    _engine(db_url).dispose()
 
 
 def save_results(db_url: str, results: list[SubmissionResult]) -> None:
