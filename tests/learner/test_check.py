@@ -31,7 +31,7 @@ def test_bad_input_exits_2(tmp_path):
     (tmp_path / "notes.txt").write_text("not a notebook")
     result = dlcourse("check", tmp_path)
     assert result.returncode == 2
-    assert "no chapter notebooks found" in result.stdout
+    assert result.stderr.startswith("dlcourse check: no chapter notebooks found")
 
 
 def test_in_notebook_cell_skips_under_nbgrader(monkeypatch, capsys):
