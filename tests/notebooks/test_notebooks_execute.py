@@ -71,18 +71,109 @@ def test_source_notebook_runs_clean_and_fast(chapter, mode, tmp_path, monkeypatc
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade"):  # a passing check prints its one line
             assert any(o.get("name") == "stdout" for o in cell.outputs), cell.source
-    if chapter == "05_application" and mode is None:
-        assert_stated_accuracies_match_run(nb)
+    if mode is None:
+        assert_stated_numbers_match_run(chapter, nb)
 
 
-def assert_stated_accuracies_match_run(nb) -> None:
-    """Chapter 5's text states the accuracies reached: they must be the ones printed."""
-    printed = "".join(
+def _printed(nb) -> str:
+    return "".join(
         o.text for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"
     )
-    text = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def _text(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def found(pattern: str, text: str, what: str) -> tuple[str, ...]:
+    match = re.search(pattern, text)
+    assert match, f"{what} does not match {pattern!r}"
+    return match.groups()
+
+
+def assert_stated_numbers_match_run(chapter: str, nb) -> None:
+    """Every number the chapter's text states about its run is the one the run printed.
+
+    A percentage in the text must be printed somewhere; the other claims, chapter by
+    chapter, are read from the text and from the printout and compared.
+    """
+    text, printed = " ".join(_text(nb).split()), _printed(nb)  # text: one line
+    for percentage in re.findall(r"\d+(?:\.\d+)?%", text):
+        assert percentage in printed, f"{chapter}'s text states {percentage}, never printed"
+    CLAIMS[chapter](text, printed)
+
+
+def _claims_01(text, printed):
+    found(r"broadcast together with shapes \(3,4\) \(3,\)", printed, "the rank-1 demo")
+
+
+def _claims_02(text, printed):
+    n_x, m = found(r"(\d+) measurements of .* for (\d+) tumours", text, "the text")
+    assert (n_x, m) == found(r"n_x = (\d+) features, .*: (\d+) tumours", printed, "the run")
+    rows = dict(
+        (alpha, values) for alpha, *values in re.findall(
+            r"α = ([\d.]+)\s*: cost ([\d.]+) at the start, ([\d.]+) after one step, "
+            r"([\d.]+) after \d+; test accuracy ([\d.]+%)", printed)
+    )
+    assert sorted(rows) == ["0.005", "0.05", "0.5", "50.0"], printed
+    assert found(r"rises\*, from ([\d.]+) to ([\d.]+)", text, "the text") == tuple(rows["50.0"][:2])
+    assert found(r"the cost is\s+still ([\d.]+) after 200", text, "the text")[0] == rows["0.005"][2]
+    (same,) = found(r"([\d.]+%) for every \$\\alpha\$ but the smallest", text, "the text")
+    assert [rows[a][3] for a in ("0.05", "0.5", "50.0")] == [same] * 3
+    assert rows["0.005"][3] != same
+
+
+def _claims_03(text, printed):
+    spread = found(r"zeros start, after \d+ steps: rows of W1 differ by at most (\S+)", printed,
+                   "the symmetry demo")
+    assert float(spread[0]) == 0.0, "the text says the hidden units stay identical"
+    (logistic,) = found(r"logistic regression ([\d.]+)%", printed, "the run")
+    (one_unit,) = found(r"n_h =  1: training accuracy ([\d.]+)%", printed, "the run")
+    assert "it scores better than logistic regression did" in " ".join(text.split())
+    assert float(one_unit) > float(logistic), "one hidden unit must beat logistic regression"
+
+
+def _claims_04(text, printed):
+    (yours,) = found(r"parameters, relative difference (\S+)", printed, "the gradient check")
+    assert float(yours) < 1e-7, "the text calls this network's gradients correct"
+    wrong = re.findall(r"^  d(\w+)\s+([\d.e+-]+)$", printed, re.M)
+    assert wrong and all((float(v) > 1e-3) == name.startswith("b") for name, v in wrong), wrong
+    (log2,) = found(r"log 2 = ([\d.]+)", printed, "the run")
+    (small,) = found(r"weights x 0\.01, cost every 500 steps: \[([^]]+)\]", printed, "the run")
+    assert set(small.split()) == {log2}, "the text says the 0.01 start stays at log 2"
+    (he,) = found(r"He initialization, cost every 500 steps: \[([^]]+)\]", printed, "the run")
+    he = [float(v) for v in he.split()]
+    assert he[0] > float(log2) and all(a > b for a, b in zip(he, he[1:], strict=False)), he
+
+
+def _claims_05(text, printed):
+    assert_stated_accuracies_match_run(text, printed)
+    (total,) = found(r"(\d+) images in all", printed, "the run")
+    assert f"{total} images" in text
+    assert found(r"fraction of positive examples: train ([\d.]+), test ([\d.]+)", printed,
+                 "the run") == ("0.50", "0.50"), "the text says half the images are positive"
+    errors = dict(re.findall(r"(\d)-layer: .*\((\d+) test images wrong\)", printed))
+    (m_test,) = found(r"X_test: +\(\d+, (\d+)\)", printed, "the run")
+    difference, stated_m, two, four = found(
+        r"by (\d+) of the (\d+) test images\s+\((\d+) wrong against (\d+)\)", text, "the text")
+    assert (two, four, stated_m) == (errors["2"], errors["4"], m_test)
+    assert int(difference) == int(two) - int(four)
+
+
+def assert_stated_accuracies_match_run(text: str, printed: str) -> None:
+    """Chapter 5's table states the accuracies reached: they must be the ones printed."""
     runs = re.findall(r"(\d)-layer: train accuracy ([\d.]+%), test accuracy ([\d.]+%)", printed)
     assert len(runs) == 2, printed
     for layers, train, test in runs:
         row = rf"\| {layers}-layer [^|]*\| {re.escape(train)} \| {re.escape(test)} \|"
         assert re.search(row, text), f"the text does not state {layers}-layer {train} / {test}"
+    assert "Depth does not matter here" in text  # and not the old "does a little better"
+
+
+CLAIMS = {
+    "01_numpy": _claims_01,
+    "02_logistic": _claims_02,
+    "03_shallow": _claims_03,
+    "04_deep": _claims_04,
+    "05_application": _claims_05,
+}
