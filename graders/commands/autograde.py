@@ -26,7 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graders.pipeline.autograde import autograde
     from graders.pipeline.course import load_course
     from graders.pipeline.results import open_results
 
@@ -37,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     chapters = course.check_chapters(args.chapters)
     require_sandbox()
     open_results(course.db_url)
+    from graders.pipeline.autograde import autograde
+
     bar = None
     if not args.no_progress:
         from tqdm import tqdm
