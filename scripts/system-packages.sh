@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: bubblewrap (grading sandbox), PostgreSQL (second
-# gradebook backend), Chromium and its driver (browser tests). Needs root.
+# The Debian packages, installed as root when missing. Usage: system-packages.sh [main|test]
+#   main: what dlcourse's main job needs: bubblewrap (the sandbox that grading runs in);
+#   test (the default): main's plus what only the tests use: PostgreSQL (the second
+#         gradebook backend), Chromium and its driver (the browser tests).
 set -euo pipefail
-pkgs="bubblewrap postgresql chromium chromium-driver"
+main="bubblewrap"
+case "${1:-test}" in
+    main) pkgs="$main" ;;
+    test) pkgs="$main postgresql chromium chromium-driver" ;;
+    *) echo "usage: $0 [main|test]" >&2; exit 2 ;;
+esac
 missing=""
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+[ -n "$missing" ] || exit 0
+if ! command -v apt-get >/dev/null; then
+    echo "system-packages.sh: no apt-get here; install$missing with this system's package manager" >&2
+    exit 2
 fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
