@@ -1,4 +1,8 @@
-"""``dlcourse lab``: your own workspace with every chapter, opened in JupyterLab."""
+"""``dlcourse lab``: your own workspace with every chapter, opened in JupyterLab.
+
+``dlcourse lab --reset CHAPTER[:EXERCISE]`` puts one exercise, or a whole chapter, of the
+workspace back to its released state (after asking, and keeping a backup), then exits.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="create or update the workspace, do not start JupyterLab")
     parser.add_argument("--notebooks", type=Path, default=None,
                         help="the course's source chapters (default: the installed course)")
+    parser.add_argument("--reset", metavar="CHAPTER[:EXERCISE]", default=None,
+                        help="put one exercise's solution cell (e.g. 04_deep:deep_backward) "
+                             "or a whole chapter notebook (e.g. 04_deep, or 4) back to its "
+                             "released state, keeping a timestamped backup beside it; asks "
+                             "first, then exits without starting JupyterLab")
+    parser.add_argument("--yes", action="store_true",
+                        help="with --reset: do not ask for confirmation (for scripts)")
     parser.add_argument("--jupyter-option", action="append", default=[], metavar="OPTION",
                         help="passed to JupyterLab unchanged, e.g. "
                              "--jupyter-option=--ServerApp.shutdown_no_activity_timeout=600 "
@@ -49,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
     root = args.dir.resolve()
     if root.exists() and not root.is_dir():
         raise UsageError(f"{args.dir} is a file, not a folder; name a folder for the workspace")
+    if args.reset is not None:
+        return _reset(root, notebooks, args)
+    if args.yes:
+        raise UsageError("--yes goes with --reset")
     actions = prepare_workspace(root, notebooks, DATA_DIR)
     for action in actions:
         if action.kind in ("created", "updated"):
@@ -72,3 +87,27 @@ def run(args: argparse.Namespace) -> int:
         raise DlcourseError(f"cannot start JupyterLab ({argv[0]}: {exc.strerror}); "
                             "reinstall the course: bash scripts/setup-venv.sh") from None
     return 0  # not reached
+
+
+def _reset(root: Path, notebooks: Path, args: argparse.Namespace) -> int:
+    from graders.learner.workspace import parse_reset_target, reset
+
+    target = parse_reset_target(args.reset)
+    if not args.yes and not _confirm(f"Reset {target.describe()} in {root} to its released "
+                                     "state? Your version is kept as a backup copy. [y/N] "):
+        print("nothing reset")
+        return 1
+    result = reset(root, target, notebooks)
+    print(result.message())
+    print("if the notebook is open in JupyterLab, reload it (File > Reload Notebook from Disk) "
+          "before you save, or the old version is written back")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    try:
+        answer = input(question)
+    except EOFError:  # no terminal to answer from: the safe answer
+        print()
+        return False
+    return answer.strip().lower() in ("y", "yes")

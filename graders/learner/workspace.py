@@ -5,6 +5,9 @@ course version only while it is exactly as we released it. A notebook counts as
 "as released" when its cells' types and sources are unchanged (running cells and saving
 outputs is not an edit). An edited file is never touched; the newer version is written
 beside it (``02_logistic.v1a2b3c4d.ipynb``) and reported.
+
+:func:`reset` is the learner's way back: one exercise's cell, or a whole chapter, to what
+the course releases, with a backup of the notebook beside it.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
-from graders.exercises import CHAPTERS
+from graders.errors import DlcourseError, UsageError
+from graders.exercises import CHAPTERS, chapter_exercises
 from graders.learner.release import release_chapters
 
 MANIFEST = ".dlnotes-workspace.json"
@@ -175,3 +180,129 @@ def prepare_workspace(root: Path, notebooks_dir: Path, data_dir: Path,
     manifest["format"] = FORMAT
     _save_manifest(root, manifest)
     return actions
+
+
+# --- reset: back to the released state ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResetTarget:
+    """What ``dlcourse lab --reset CHAPTER[:EXERCISE]`` resets: one exercise's solution
+    cell (``exercise`` is its function name) or, with ``exercise`` None, the whole notebook."""
+
+    chapter: str
+    exercise: str | None = None
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.chapter}/{self.chapter}.ipynb"
+
+    def describe(self) -> str:
+        if self.exercise is None:
+            return f"the whole notebook {self.notebook}"
+        return f"the solution cell of {self.exercise} in {self.notebook}"
+
+
+def parse_reset_target(text: str) -> ResetTarget:
+    """``"04_deep"``, ``"4"``, ``"04_deep:deep_backward"`` or ``"4:deep_backward"``.
+
+    Raises
+    ------
+    UsageError
+        If the chapter or the exercise is not one of the course's.
+    """
+    chapter_text, _, exercise = text.partition(":")
+    chapter_text = chapter_text.strip()
+    matches = [c for c in CHAPTERS
+               if chapter_text in (c, c.split("_", 1)[0], c.split("_", 1)[0].lstrip("0"))]
+    if len(matches) != 1:
+        raise UsageError(f"--reset {text!r}: no chapter {chapter_text!r} "
+                         f"(the chapters are {', '.join(CHAPTERS)})")
+    chapter = matches[0]
+    if not exercise:
+        return ResetTarget(chapter)
+    functions = [e.function for e in chapter_exercises(chapter)]
+    if exercise not in functions:
+        raise UsageError(f"--reset {text!r}: chapter {chapter} has no exercise {exercise!r} "
+                         f"(its exercises are {', '.join(functions)})")
+    return ResetTarget(chapter, exercise)
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    target: ResetTarget
+    path: Path  # the notebook that was reset
+    backup: Path  # the copy of it made just before
+
+    def message(self) -> str:
+        return (f"reset {self.target.describe()} to its released state\n"
+                f"your previous version is kept in {self.backup}")
+
+
+def _backup_path(path: Path, now: datetime) -> Path:
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+    number = 1
+    while candidate.exists():  # two resets within a second
+        number += 1
+        candidate = path.with_name(f"{path.stem}.backup-{stamp}-{number}{path.suffix}")
+    return candidate
+
+
+def _solution_cell(nb: nbformat.NotebookNode, grade_id: str):
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            return cell
+    return None
+
+
+def reset(root: Path, target: ResetTarget, notebooks_dir: Path, *,
+          now: datetime | None = None) -> ResetResult:
+    """Put one exercise's solution cell, or a whole chapter notebook, of the workspace
+    ``root`` back to what the course releases, after copying the notebook to a
+    timestamped backup beside it (``04_deep.backup-20250131-142501.ipynb``).
+
+    A reset exercise cell gets the released stub and loses its outputs; the rest of the
+    notebook is untouched. A reset notebook counts as unedited again, so a newer course
+    version will update it.
+
+    Raises
+    ------
+    DlcourseError
+        If the workspace has no such notebook, or the exercise's cell is gone from it.
+    """
+    root = Path(root).resolve()
+    path = root / target.notebook
+    if not path.is_file():
+        raise DlcourseError(f"{path} does not exist: make the workspace first with "
+                            f"`dlcourse lab {root} --prepare-only`")
+    mine = None
+    if target.exercise is not None:
+        try:
+            mine = nbformat.read(path, as_version=4)
+        except Exception as exc:
+            raise DlcourseError(f"{path} is not a readable notebook ({exc}): reset the whole "
+                                f"chapter with --reset {target.chapter}") from exc
+        if _solution_cell(mine, target.exercise) is None:
+            raise DlcourseError(f"{path} has no solution cell {target.exercise!r} any more: "
+                                f"reset the whole chapter with --reset {target.chapter}")
+    with tempfile.TemporaryDirectory(prefix="dlnotes-reset-") as tmp:
+        released = release_chapters(Path(notebooks_dir), Path(tmp), (target.chapter,))
+        if target.chapter not in released:
+            raise DlcourseError(f"the course in {notebooks_dir} has no chapter {target.chapter}")
+        new = released[target.chapter]
+        backup = _backup_path(path, now or datetime.now())
+        shutil.copy2(path, backup)
+        if mine is None:
+            shutil.copy2(new, path)
+            manifest = _load_manifest(root)
+            manifest["files"][target.notebook] = fingerprint(path)
+            _save_manifest(root, manifest)
+        else:
+            stub = _solution_cell(nbformat.read(new, as_version=4), target.exercise)
+            cell = _solution_cell(mine, target.exercise)
+            cell.source = stub.source
+            cell.outputs = []
+            cell.execution_count = None
+            nbformat.write(mine, path)
+    return ResetResult(target, path, backup)
