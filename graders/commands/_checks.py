@@ -16,8 +16,7 @@ def require_sandbox() -> None:
     SandboxUnavailableError
         With the one-line instruction of :func:`graders.errors.sandbox_instruction`.
     """
-    from graders.trusted.sandbox import bwrap_problem
-    from graders.trusted.scoring import weak_sandbox_allowed
+    from graders.trusted.sandbox import bwrap_problem, weak_sandbox_allowed
 
     if weak_sandbox_allowed():
         return
