@@ -171,3 +171,13 @@ def test_ruff_lints_notebook_code(tmp_path):
     nbformat.write(nb, planted)
     result = ruff_check(planted)
     assert result.returncode == 1 and "F401" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_ends_pointing_to_the_worked_answers(chapter):
+    from graders.learner.overview import answer_modules
+
+    last = read_notebook(notebook_file(chapter)).cells[-1]
+    assert last.cell_type == "markdown" and "**When everything passes**" in last.source
+    for module, functions in answer_modules(chapter).items():
+        assert f"`dlnotes/{module}.py` ({', '.join(f'`{f}`' for f in functions)})" in last.source
