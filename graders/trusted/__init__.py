@@ -22,32 +22,33 @@ version whose locked setup cells are run (default: the repository's notebook).
 
 How (one module each):
 
-- :mod:`~graders.trusted.notebook` extracts the solution cells' source by ``grade_id``;
-- :mod:`~graders.trusted.overlay` builds the read-only tree the child imports from, in
-  which the chapter's reference functions are stubs;
-- :mod:`~graders.trusted.sandbox` runs the child under bwrap, prlimit and a time limit;
-- :mod:`~graders.trusted.child` (in the sandbox) runs the cells and calls the functions
-  on the parent's hidden cases, writing plain arrays (:mod:`~graders.trusted.wire`);
-- :mod:`~graders.trusted.verify` checks those arrays against the reference, in the parent;
-- :mod:`~graders.trusted.grade` ties it together; :mod:`~graders.trusted.results` holds
-  the result dataclasses.
-
-nbgrader's own (information-only) run of a notebook gets a sandbox too:
-:mod:`~graders.trusted.kernel` is the grading kernel's launcher, and
-:mod:`~graders.trusted.warm` runs :mod:`~graders.trusted.kernel_factory` processes that
-fork ready-made kernels for a batch.
+- :mod:`~graders.trusted.notebook` plans the one execution: every code cell in order, the
+  instructor's setup and test cells from the source notebook;
+- :mod:`~graders.trusted.overlay` builds what the sandbox can import: the child's own
+  code, and views of dlnotes in which the chapter's answers are stubs;
+- :mod:`~graders.trusted.sandbox` runs a warm :mod:`~graders.trusted.zygote` under bwrap,
+  which forks a fresh, unprivileged, limited :mod:`~graders.trusted.child` per submission;
+  the child runs the cells and, in each test cell, calls the learner's functions on the
+  parent's inputs, sending back plain data (:mod:`~graders.trusted.wire`);
+- :mod:`~graders.trusted.verify` replays that data through the check library, in the
+  parent: points, diagnoses and statuses are decided there alone;
+- :mod:`~graders.trusted.grade` ties it together (:class:`Grader` keeps the sandboxes warm
+  for a batch); :mod:`~graders.trusted.results` holds the result dataclasses.
 """
 
 import importlib
 
-# Imported on first use: the grading kernel's launcher (graders.trusted.kernel) lives in
-# this package too and must start without numpy and the checks.
+# Imported on first use: the sandbox's own modules (child, zygote, wire) live in this
+# package too and must not pull in the checks.
 _PUBLIC = {
     "DEFAULT_TIME_LIMIT": "graders.trusted.grade",
     "grade_notebook": "graders.trusted.grade",
+    "Grader": "graders.trusted.grade",
+    "SetupError": "graders.trusted.grade",
+    "CellOutput": "graders.trusted.results",
     "ExerciseResult": "graders.trusted.results",
     "TrustedResult": "graders.trusted.results",
-    "SandboxUnavailableError": "graders.trusted.sandbox",
+    "SandboxUnavailableError": "graders.errors",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -1,38 +1,62 @@
-"""The child: runs one submission's solution cells and calls its functions, in the sandbox.
+"""The child: runs one submission once, the way a kernel would, inside the sandbox.
 
-Run as ``python -I <course>/graders/trusted/child.py <job>`` with ``<course>`` the
-read-only tree of :mod:`graders.trusted.overlay` and ``<job>`` the only writable folder
-(also the working directory). Everything here runs in the same process as the learner's
-code, so nothing it writes is trusted: the parent re-checks every array and awards the
-points itself.
+Forked by :mod:`graders.trusted.zygote` for each submission. Everything here runs in the
+same process as the learner's code, so nothing it reports is trusted: the parent
+verifies every array and writes every diagnosis itself.
 
-Reads ``plan.json``/``plan.npz``::
+The plan (from the parent, plain data)::
 
-    {"chapter": str, "setup": [source], "cells": [[grade_id, source]],
-     "skip": [step names], "calls": [{"module", "function", "cases": [inputs]}]}
+    {"steps": [{"name": "cell:<i>:<id>", "kind": "setup" | "code" | "test",
+                "source": str, "function": str | None}],
+     "skip": [step names],
+     "calls": {function: {"visible": [case], "hidden": [case], "scaling": [case, case] | None}}}
 
-appends each step's name to ``progress`` before starting it (so the parent knows which
-step a crash or a hang belongs to), and writes ``result.json``/``result.npz``::
+where a case is a list of calls ``{"args": [...], "kwargs": {...}}``. Every code cell runs
+in notebook order in one namespace. In a test cell, ``check_<function>(fn)`` is a recorder
+(:class:`_Recorder`): it calls ``fn`` on the parent's inputs and keeps what comes back as
+plain data (:func:`describe`); ``hidden=True`` adds the hidden cases. There is no
+reference, no check and no diagnosis in here.
 
-    {"setup_error": str | None, "cell_errors": {step: message},
-     "calls": {function: [{"flat": {name: ndarray}} | {"error": message}]}}
+Before each step the child writes ``S <step>`` to the progress pipe, so the zygote knows
+which step a hang or a crash belongs to, and after it ``D <json bytes> <npz bytes>`` and
+that step's data (so what ran before a crash is kept)::
+
+    {"step": str, "error": {"type", "message", "args", "builtin", "line"} | None,
+     "stdout": str, "records": {function: [{"hidden": bool, "cases": [[outcome]],
+                                            "scaling": [lines, lines] | None}]}}
+
+and ``E`` at the very end,
+with an outcome ``{"result": node} | {"error": {...}}`` plus ``"fp"`` (floating-point
+errors seen), ``"modified"`` (``{argument index: node}`` of inputs changed in place) and
+``"rng"`` (whether numpy's global generator was used).
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.abc
 import importlib.machinery
+import io
 import os
+import re
 import sys
 import types
+import warnings
 
-MAIN_PID = os.getpid()
-COURSE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
+
 MAX_MESSAGE = 500
+MAX_STDOUT = 4000  # characters of each cell's printed output that are kept
+MAX_NODES = 20_000  # values described per result
+MAX_DEPTH = 12
+_array_equal = np.array_equal  # captured before any learner code runs
+_ndarray = np.ndarray
+_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
+# --------------------------------------------------------------- inert modules and shell
 class _Inert(types.ModuleType):
-    """Stands in for matplotlib and for ``get_ipython()``: every use does nothing.
+    """Stands in for matplotlib, IPython and widgets: every use does nothing.
 
     Plots are not graded, and importing matplotlib would cost most of the time budget.
     """
@@ -45,12 +69,22 @@ class _Inert(types.ModuleType):
     def __call__(self, *args, **kwargs):
         return self
 
+    def __iter__(self):
+        return iter(())
 
-class _InertPlotting(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """matplotlib (and tqdm's submodules) as inert modules: they cost time, grade nothing."""
+    def __enter__(self):
+        return self
 
+    def __exit__(self, *exc):
+        return False
+
+
+INERT = ("matplotlib", "mpl_toolkits", "IPython", "ipywidgets", "ipykernel", "tqdm")
+
+
+class _InertFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path=None, target=None):
-        if name == "matplotlib" or name.startswith(("matplotlib.", "mpl_toolkits", "tqdm.")):
+        if name.split(".")[0] in INERT:
             return importlib.machinery.ModuleSpec(name, self, is_package=True)
         return None
 
@@ -62,7 +96,7 @@ class _InertPlotting(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 def _no_progress_bars() -> types.ModuleType:
-    """A ``tqdm`` whose bars are the bare iterables (importing tqdm takes ~0.1 s)."""
+    """A ``tqdm`` whose bars are the bare iterables."""
     module = types.ModuleType("tqdm")
     module.tqdm = lambda iterable=None, *args, **kwargs: iterable
     module.trange = lambda *args, **kwargs: range(*args)
@@ -70,119 +104,296 @@ def _no_progress_bars() -> types.ModuleType:
     return module
 
 
-def _isolate_imports() -> None:
-    """Import dlnotes and graders from the course tree only; plotting and bars are inert."""
-    sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in repr(f)]
-    sys.path[:] = [p for p in sys.path if "__editable__" not in p]
-    sys.path.insert(0, COURSE)
-    sys.meta_path.insert(0, _InertPlotting())
-    sys.modules["tqdm"] = _no_progress_bars()
+class _Shell:
+    """``get_ipython()``: the magics a notebook uses to run code run it once, others do nothing.
+
+    ``%time``, ``%timeit``, ``%%time``, ``%%timeit``, ``%%capture`` and ``%prun`` run their
+    code in the notebook's namespace, as in a kernel (where they also define names);
+    ``%matplotlib``, ``!shell`` and the rest are inert.
+    """
+
+    RUNS_CODE = {"time", "timeit", "capture", "prun"}
+
+    def __init__(self, namespace: dict):
+        self.user_ns = namespace
+
+    def run_line_magic(self, name, line, *args, **kwargs):
+        if name in self.RUNS_CODE and name != "capture":
+            code = re.sub(r"^(\s*-\S+(\s+\d+)?\s+)*", "", line)  # options like -n 10 -r 3
+            exec(compile(code, "<magic>", "exec"), self.user_ns)
+        return None
+
+    def run_cell_magic(self, name, line, cell, *args, **kwargs):
+        if name in self.RUNS_CODE:
+            exec(compile(cell, "<cell magic>", "exec"), self.user_ns)
+        return None
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+    def __getattr__(self, name):
+        return _Inert(name)
 
 
-def _only_main_process() -> None:
+# ----------------------------------------------------------------------- the recorders
+class _Run:
+    """The state of this run: the plan, the step running now, what was recorded."""
+
+    def __init__(self, plan: dict):
+        self.plan = plan
+        self.step: dict | None = None
+        self.records: dict[str, list] = {}  # of the step running now
+
+
+RUN: _Run | None = None
+MAIN_PID = os.getpid()
+
+
+def only_main_process() -> None:
     """A process the learner forked must not go on to run (or report) the grading."""
     if os.getpid() != MAIN_PID:
         os._exit(0)
 
 
-def _describe(error: BaseException) -> str:
+class _Recorder:
+    """``check_<function>`` while grading: call the function on the parent's inputs."""
+
+    def __init__(self, function: str):
+        self.function = function
+        self.__name__ = f"check_{function}"
+
+    def __call__(self, fn, *, hidden: bool = False, **ignored):
+        step = RUN.step
+        calls = RUN.plan["calls"].get(self.function)
+        if step is None or step["kind"] != "test" or calls is None:
+            return None  # a check called outside its test cell grades nothing
+        record = {"hidden": bool(hidden), "cases": [], "scaling": None}
+        RUN.records.setdefault(self.function, []).append(record)
+        for case in calls["hidden" if hidden else "visible"]:
+            record["cases"].append([call_once(fn, call) for call in case])
+            only_main_process()
+        if calls.get("scaling") and callable(fn):
+            record["scaling"] = [count_lines(fn, case[0]) for case in calls["scaling"]]
+        return None
+
+
+class _Checks(types.ModuleType):
+    """The module ``graders.checks`` (and its submodules) while grading: recorders only."""
+
+    def __getattr__(self, name):
+        if name.startswith("check_"):
+            return _Recorder(name.removeprefix("check_"))
+        raise AttributeError(name)
+
+
+class _ChecksFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path=None, target=None):
+        if name == "graders.checks" or name.startswith("graders.checks."):
+            return importlib.machinery.ModuleSpec(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        return _Checks(spec.name)
+
+    def exec_module(self, module):
+        module.__path__ = []
+
+
+# ------------------------------------------------------------------- calling a function
+def call_once(fn, call: dict) -> dict:
+    """Call ``fn`` on fresh copies of one call's inputs; what happened, as plain data."""
+    args = copy.deepcopy(call["args"])
+    kwargs = copy.deepcopy(call["kwargs"])
+    before = copy.deepcopy(args)
+    state = np.random.get_state()
+    fp: set[str] = set()
+    outcome: dict = {}
     try:
-        name = type(error).__name__
-        text = str(error) if name == "CheckFailure" else f"{name}: {error}"
-    except BaseException:  # a hostile __str__
-        text = type(error).__name__
-    return text[:MAX_MESSAGE]
+        if not callable(fn):
+            raise TypeError(f"{describe_type(fn)} object is not callable")
+        with warnings.catch_warnings(), np.errstate(all="call", call=lambda kind, _: fp.add(kind)):
+            warnings.simplefilter("ignore")
+            saved, sys.stderr = sys.stderr, io.StringIO()
+            try:
+                result = fn(*args, **kwargs)
+            finally:
+                sys.stderr = saved
+        outcome["result"] = describe(result)
+    except BaseException as error:  # noqa: BLE001 - learner code may raise anything
+        outcome = {"error": error_info(error)}
+    after = np.random.get_state()
+    outcome["fp"] = sorted(fp)
+    outcome["rng"] = not (state[0] == after[0] and _array_equal(state[1], after[1])
+                          and state[2:] == after[2:])
+    pairs = enumerate(zip(before, args, strict=True))
+    outcome["modified"] = {str(i): describe(a) for i, (b, a) in pairs if not _same(b, a)}
+    return outcome
 
 
-class _Progress:
-    def __init__(self, path: str):
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+def _same(before, after) -> bool:
+    if isinstance(before, _ndarray):
+        return (type(after) is _ndarray and after.shape == before.shape
+                and after.dtype == before.dtype
+                and bool(_array_equal(before, after, equal_nan=before.dtype.kind == "f")))
+    if isinstance(before, dict):
+        return (type(after) is dict and set(before) == set(after)
+                and all(_same(before[k], after[k]) for k in before))
+    if isinstance(before, list | tuple):
+        return (type(after) is type(before) and len(before) == len(after)
+                and all(_same(b, a) for b, a in zip(before, after, strict=True)))
+    return True
 
-    def start(self, step: str) -> None:
-        os.write(self.fd, (step + "\n").encode())
+
+def count_lines(fn, call: dict) -> int:
+    """Python lines run in the learner's own cells during one call (for vectorization)."""
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith("<cell") else None
+
+    args, kwargs = copy.deepcopy(call["args"]), copy.deepcopy(call["kwargs"])
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            fn(*args, **kwargs)
+    except BaseException:  # noqa: BLE001 - the cases already say what it raises
+        pass
+    finally:
+        sys.settrace(previous)
+    return count
 
 
-def run(job: str) -> dict:
-    """Run the plan in ``job`` and return the (untrusted) result dict."""
-    from graders.checks import get_spec
-    from graders.trusted import wire
+# ----------------------------------------------------------------- describing values
+def describe_type(value) -> str:
+    return _NAME.sub("_", type(value).__name__)[:40] or "object"
 
-    plan = wire.load(os.path.join(job, "plan.json"), os.path.join(job, "plan.npz"), named=True)
+
+def describe(value, depth: int = 0, budget: list | None = None):
+    """A plain-data node for ``value`` (see :mod:`graders.trusted.protocol`)."""
+    budget = [MAX_NODES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        return {"object": "too large a value"}
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        if kind is str and len(value) > 200:
+            value = value[:200]
+        if kind is int and abs(value) > 2**63:
+            return {"object": "int"}
+        return {"plain": value}
+    if kind is _ndarray:
+        if value.dtype.kind not in "biufc" or value.nbytes > 16_000_000:
+            return {"object": f"ndarray of dtype {value.dtype.name}"}
+        return {"array": np.array(value, copy=True)}
+    if isinstance(value, np.generic) and kind.__module__ == "numpy":
+        if value.dtype.kind not in "biufc":
+            return {"object": kind.__name__}
+        return {"scalar": np.array(value)}
+    if isinstance(value, _ndarray):
+        return {"subarray": describe_type(value)}
+    if kind in (tuple, list):
+        return {kind.__name__: [describe(v, depth + 1, budget) for v in value]}
+    if kind is dict:
+        return {"dict": [[describe(k, depth + 1, budget), describe(v, depth + 1, budget)]
+                         for k, v in dict.items(value)]}
+    for base in (tuple, list, dict, float, int, str):
+        if isinstance(value, base):
+            try:
+                inner = describe(base(value), depth + 1, budget)
+            except BaseException:  # noqa: BLE001 - a hostile subclass
+                inner = {"object": base.__name__}
+            module = str(getattr(kind, "__module__", ""))[:80]
+            return {"subclass": [describe_type(value), module, base.__name__, inner]}
+    return {"object": describe_type(value)}
+
+
+def error_info(error: BaseException) -> dict:
+    """An exception as plain data: type, message (or plain args), the learner's line."""
+    try:
+        name = describe_type(error)
+        args = [a for a in error.args if type(a) in (str, int, float)][:3]
+        plain = len(args) == len(error.args)
+        message = str(error)
+    except BaseException:  # noqa: BLE001 - a hostile __str__
+        name, args, plain, message = "Exception", [], False, ""
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<cell"):
+            line = [tb.tb_frame.f_code.co_filename, tb.tb_lineno]
+        tb = tb.tb_next
+    if isinstance(error, SyntaxError) and error.lineno:
+        line = [str(error.filename), error.lineno]
+    return {"type": name, "message": message[:MAX_MESSAGE],
+            "args": [a[:MAX_MESSAGE] if isinstance(a, str) else a for a in args] if plain else None,
+            "builtin": type(error).__module__ == "builtins", "line": line}
+
+
+# ------------------------------------------------------------------------- running
+class _Capture(io.TextIOBase):
+    """A cell's ``sys.stdout``: keeps the first ``MAX_STDOUT`` characters."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text):
+        text = str(text)
+        if self.size < MAX_STDOUT:
+            self.parts.append(text[: MAX_STDOUT - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def isolate_imports(views: str) -> None:
+    """Import dlnotes from this chapter's view only; graders.checks are recorders."""
+    sys.path[:] = [views] + [p for p in sys.path if "__editable__" not in p]
+    sys.meta_path[:] = [_ChecksFinder(), _InertFinder()] + [
+        f for f in sys.meta_path if "__editable__" not in repr(f)
+    ]
+    for name in list(sys.modules):
+        if name.split(".")[0] in ("dlnotes", *INERT) or name.startswith("graders.checks"):
+            del sys.modules[name]
+    sys.modules["tqdm"] = _no_progress_bars()
+
+
+def run(plan: dict, started, finished) -> None:
+    """Run the plan: ``started(step)`` before each step, ``finished(data)`` after it."""
+    global RUN, MAIN_PID
+    RUN, MAIN_PID = _Run(plan), os.getpid()
     skip = set(plan["skip"])
-    progress = _Progress(os.path.join(job, "progress"))
-    result = {"setup_error": None, "cell_errors": {}, "calls": {}}
-    namespace = {"__name__": "__main__", "get_ipython": _Inert("get_ipython")}
-
-    progress.start("setup")
-    try:
-        for source in plan["setup"]:
-            exec(compile(source, "<setup>", "exec"), namespace)
-    except BaseException as error:
-        result["setup_error"] = _describe(error)
-        return result
-
-    for index, (grade_id, source) in enumerate(plan["cells"]):
-        step = f"cell:{index}:{grade_id}"
-        if step in skip:
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    namespace["get_ipython"] = (lambda shell: lambda: shell)(_Shell(namespace))
+    stdout = sys.stdout
+    for step in plan["steps"]:
+        if step["name"] in skip:
             continue
-        progress.start(step)
+        started(step["name"])
+        RUN.step, RUN.records = step, {}
+        capture = _Capture()
+        sys.stdout = capture
+        error = None
         try:
-            exec(compile(source, f"<cell {grade_id}>", "exec"), namespace)
-        except BaseException as error:
-            _only_main_process()
-            result["cell_errors"][step] = _describe(error)
-        _only_main_process()
-
-    for call in plan["calls"]:
-        function = call["function"]
-        step = f"call:{function}"
-        if step in skip:
-            continue
-        progress.start(step)
-        spec = get_spec(call["module"], function)
-        result["calls"][function] = [
-            _call_case(spec, namespace.get(function), case) for case in call["cases"]
-        ]
-    return result
-
-
-def _call_case(spec, fn, sent: dict) -> dict:
-    """Call ``fn`` on one case as the kernel-side check does; the flattened result."""
-    import numpy as np
-
-    from graders.checks import Case
-
-    if not callable(fn):
-        return {"missing": True}
-    case = Case(sent["name"], sent["args"], m=sent["m"], hidden=sent["hidden"])
-    try:
-        try:
-            result, fp = spec._call(fn, case, spec.label(case))  # fp: floating-point errors
+            exec(compile(step["source"], f"<cell {step['name']}>", "exec"), namespace)
+        except BaseException as exc:  # noqa: BLE001 - a cell that raises stops only itself
+            error = error_info(exc)
         finally:
-            _only_main_process()
-        flat = spec.flatten(result)
-        for name, array in flat.items():
-            if type(array) is not np.ndarray:
-                return {"error": f"{name} is a {type(array).__name__}, not an ndarray"}
-        flat = {str(name): np.array(array) for name, array in flat.items()}
-        _only_main_process()  # flatten may call learner methods (a tuple subclass's)
-        return {"flat": flat, "fp": sorted(fp)}
-    except BaseException as error:
-        _only_main_process()
-        return {"error": _describe(error)}
-
-
-def main() -> None:
-    job = sys.argv[1]
-    _isolate_imports()
-    from graders.trusted import wire
-
-    result = run(job)
-    _only_main_process()
-    wire.save(os.path.join(job, "result.json"), os.path.join(job, "result.npz"), result)
-    sys.stdout.flush()
-    os._exit(0)  # no atexit handlers or finalizers of the learner's code
-
-
-if __name__ == "__main__":
-    main()
+            only_main_process()
+            sys.stdout = stdout
+            RUN.step = None
+        finished({"step": step["name"], "error": error, "stdout": capture.text(),
+                  "records": RUN.records})

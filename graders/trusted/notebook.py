@@ -1,31 +1,55 @@
-"""Reading a submission: the source of its solution cells, found by nbgrader ``grade_id``.
+"""Reading a submission, and the plan of its one execution: which cells run, in what order.
 
 Only text leaves this module: the trusted parent never executes anything it reads here.
 A submission is untrusted JSON, so everything is read defensively and any malformation
-becomes a :class:`NotebookError` with a message fit for the instructor.
+becomes a :class:`NotebookError` with a fixed message fit for the instructor.
+
+The plan is the notebook as a kernel would run it: every code cell in notebook order,
+with the instructor's setup and test cells (``grade_id`` ``setup*`` and
+``test_<function>``) taken from the source notebook instead of the submission. A locked
+cell the learner deleted is put back after the cell that precedes it in the source; a
+copy of a locked cell runs once, where it first stands.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from IPython.core.inputtransformer2 import TransformerManager
+from graders.errors import DlcourseError
 
 MAX_NOTEBOOK_BYTES = 20_000_000  # a course notebook is well under 1 MB; outputs may add some
+_ID = re.compile(r"[^A-Za-z0-9_]")
+_MAGIC = re.compile(r"^\s*(%|!)|^\s*[\w.]+\s*=\s*(%|!)|\?\s*$", re.M)
 
 
-class NotebookError(Exception):
+class NotebookError(DlcourseError):
     """The notebook cannot be read as an nbgrader notebook."""
 
 
 @dataclass(frozen=True)
-class Cell:
-    """One code cell to run in the child: its ``grade_id`` and plain Python source."""
+class Step:
+    """One code cell of the execution.
 
-    grade_id: str
+    ``name`` is ``cell:<position>:<grade_id>`` (unique in the plan); ``kind`` is
+    ``setup`` or ``test`` (the instructor's, from the source notebook) or ``code`` (the
+    submission's: solution cells and any cell the learner wrote); ``function`` is the
+    exercise of a test cell; ``cell`` the index of the submission cell it stands for
+    (None for a locked cell the learner deleted, put back).
+    """
+
+    name: str
+    kind: str
     source: str
+    grade_id: str | None = None
+    function: str | None = None
+    cell: int | None = None
+
+    def as_plan(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "source": self.source,
+                "function": self.function}
 
 
 def read_cells(path: Path) -> list[dict]:
@@ -37,12 +61,23 @@ def read_cells(path: Path) -> list[dict]:
         notebook = json.loads(path.read_bytes())
     except NotebookError:
         raise
-    except (OSError, ValueError, RecursionError) as error:
-        raise NotebookError(f"the notebook is not valid JSON ({type(error).__name__})") from None
+    except (OSError, ValueError, RecursionError):
+        raise NotebookError("not a readable notebook (not valid JSON)") from None
+    if isinstance(notebook, dict) and notebook.get("nbformat") == 3:
+        notebook = _from_version_3(notebook)
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        raise NotebookError("the notebook has no list of cells")
+        raise NotebookError("not a readable notebook (it has no list of cells)")
     return cells
+
+
+def _from_version_3(notebook: dict) -> dict:
+    import nbformat
+
+    try:
+        return json.loads(nbformat.writes(nbformat.convert(nbformat.from_dict(notebook), 4)))
+    except Exception:  # nbformat's own refusals: the notebook is not one
+        raise NotebookError("not a readable notebook (a malformed nbformat 3 file)") from None
 
 
 def grade_id(cell: dict) -> str | None:
@@ -60,45 +95,61 @@ def cell_source(cell: dict) -> str:
         return "".join(source)
     if isinstance(source, str):
         return source
-    raise NotebookError(f"cell {grade_id(cell)!r} has a malformed source")
+    raise NotebookError("not a readable notebook (a cell has a malformed source)")
 
 
-def solution_cells(path: Path, functions: list[str]) -> list[Cell]:
-    """The code cells whose ``grade_id`` names one of ``functions``, in notebook order.
-
-    Duplicated cells are all kept (they run in order, as in the learner's kernel); a cell
-    re-typed as markdown or raw is not code and is left out, as the kernel would.
-    """
-    wanted = set(functions)
-    return [
-        Cell(gid, to_python(cell_source(cell)))
-        for cell in read_cells(path)
-        if cell.get("cell_type") == "code" and (gid := grade_id(cell)) in wanted
-    ]
+def grade_ids(cells: list[dict]) -> list[str]:
+    """Every ``grade_id`` in a notebook's cells."""
+    return [gid for cell in cells if (gid := grade_id(cell)) is not None]
 
 
-def setup_cells(source_notebook: Path) -> list[Cell]:
-    """The instructor's locked setup cells (``grade_id`` ``setup*``), from the source notebook."""
-    return [
-        Cell(gid, to_python(cell_source(cell)))
-        for cell in read_cells(source_notebook)
-        if cell.get("cell_type") == "code"
-        and (gid := grade_id(cell)) is not None
-        and gid.startswith("setup")
-    ]
+def locked_cells(source_cells: list[dict], functions: list[str]) -> dict[str, str]:
+    """``{grade_id: source}`` of the instructor's setup and test cells, in source order."""
+    tests = {f"test_{f}" for f in functions}
+    return {gid: cell_source(cell) for cell in source_cells
+            if cell.get("cell_type") == "code" and (gid := grade_id(cell)) is not None
+            and (gid.startswith("setup") or gid in tests)}
 
 
-def grade_ids(path: Path) -> list[str]:
-    """Every ``grade_id`` in a notebook (to say which chapter a wrong notebook belongs to)."""
-    return [gid for cell in read_cells(path) if (gid := grade_id(cell)) is not None]
+def plan_steps(cells: list[dict], source_cells: list[dict], functions: list[str]) -> list[Step]:
+    """The execution of a submission's ``cells`` (see the module docstring)."""
+    locked = locked_cells(source_cells, functions)
+    order = [g for c in source_cells if c.get("cell_type") == "code" and (g := grade_id(c))]
+    planned: list[tuple[str | None, str, int | None]] = []  # in execution order
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        gid = grade_id(cell)
+        if gid in locked:
+            if all(g != gid for g, _, _ in planned):
+                planned.append((gid, locked[gid], index))
+        else:
+            planned.append((gid, cell_source(cell), index))
+    for gid in locked:
+        if any(g == gid for g, _, _ in planned):
+            continue
+        before = set(order[: order.index(gid)]) if gid in order else set()
+        at = next((i + 1 for i in range(len(planned) - 1, -1, -1) if planned[i][0] in before), 0)
+        planned.insert(at, (gid, locked[gid], None))
+    steps = []
+    for position, (gid, source, index) in enumerate(planned):
+        kind = ("setup" if gid.startswith("setup") else "test") if gid in locked else "code"
+        function = gid.removeprefix("test_") if kind == "test" else None
+        name = f"cell:{position}:{_ID.sub('', gid or '')[:60]}"
+        steps.append(Step(name, kind, to_python(source), gid, function, index))
+    return steps
 
 
 def to_python(source: str) -> str:
     """Cell source with IPython syntax (``%magic``, ``!cmd``, ``x?``) turned into Python.
 
-    The result calls ``get_ipython()``, which the child defines as an inert stand-in:
-    magics do nothing there, as they should when only functions are being graded.
+    The result calls ``get_ipython()``, which the child provides; IPython is imported only
+    for the cells that need it.
     """
+    if not _MAGIC.search(source):
+        return source
+    from IPython.core.inputtransformer2 import TransformerManager
+
     try:
         return TransformerManager().transform_cell(source)
     except Exception:  # malformed IPython syntax: let the child report the SyntaxError

@@ -1,16 +1,18 @@
-"""The read-only course tree the child sees: dlnotes without the answers, and the checks.
+"""What the sandbox can import: the child's own code, and dlnotes without the answers.
 
-The child imports ``dlnotes`` and ``graders.checks`` from a copy built here, never from
-the repository. In the copy, every function graded in the chapter being graded (and in
-later chapters, which build on it) keeps its signature but its body is replaced by
-``raise PermissionError("... not available while grading")``; so are helpers that
-compute the same thing under another name (``EQUIVALENTS``). The replacement is in the
-source text, so a learner can neither import nor read the reference. Earlier chapters'
-functions and the helpers stay, as the notebook's setup cell expects.
+Two read-only trees are built here (once per process and source version, about 30 ms)
+and bound into the sandbox:
 
-Only ``graders/__init__.py``, ``exercises.py``, ``paths.py``, ``checks/`` and the child's
-own two modules are copied (and, in the kernel-side tree, the kernel factory): the
-catalogue of right answers, the pipeline and the trusted parent stay out of sight.
+- the *engine*: ``graders/trusted/{child,zygote,wire}.py`` and two empty package files.
+  No check, no diagnosis, no catalogue, no exercise table: ``graders.checks`` inside the
+  sandbox is a stand-in whose ``check_<function>`` only records calls
+  (:mod:`graders.trusted.child`).
+- the *views*: ``<chapter>/dlnotes/`` for each chapter, written when first needed. In the
+  view of a chapter, every function graded in that chapter or a later one keeps its
+  signature but its body becomes ``raise PermissionError("... not available while
+  grading")``; so do the helpers that compute the same answer under another name (:data:`EQUIVALENTS`). The replacement is in
+  the source text, so a learner can neither import nor read the reference. Earlier
+  chapters' functions and the tools stay, as the notebooks' setup cells expect.
 """
 
 from __future__ import annotations
@@ -22,29 +24,35 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from graders.exercises import CHAPTERS, EXERCISES
 from graders.paths import REPO_ROOT
 
 TRUSTED_DIR = Path(__file__).resolve().parent
-GRADERS_FILES = ("__init__.py", "exercises.py", "paths.py")
-CHILD_FILES = ("child.py", "wire.py")
-KERNEL_FILES = ("kernel_factory.py",)  # only in the kernel-side tree (chapter None)
+ENGINE_FILES = ("child.py", "zygote.py", "wire.py")
 
 # Helpers that compute a graded function under another name: stubbed with it.
+_COSTS = (("cost", "cross_entropy_cost"), ("logistic", "compute_cost"),
+          ("shallow", "compute_cost"), ("deep", "compute_cost"))
+_GRADIENTS = (("gradcheck", "numerical_gradient"), ("gradcheck", "gradient_check"),
+              ("gradcheck", "check_deep_gradients"))
 EQUIVALENTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
-    ("logistic", "compute_cost"): (("cost", "cross_entropy_cost"),),
-    ("shallow", "compute_cost"): (("cost", "cross_entropy_cost"),),
-    ("deep", "compute_cost"): (("cost", "cross_entropy_cost"),),
+    ("logistic", "compute_cost"): _COSTS,
+    ("shallow", "compute_cost"): _COSTS,
+    ("deep", "compute_cost"): _COSTS,
     ("activations", "sigmoid_derivative"): (("activations", "sigmoid_backward"),),
+    ("logistic", "backward"): (("logistic", "propagate"), *_GRADIENTS),
+    ("shallow", "backward_propagation"): _GRADIENTS,
+    ("deep", "linear_backward"): _GRADIENTS,
+    ("deep", "linear_activation_backward"): _GRADIENTS,
+    ("deep", "deep_backward"): _GRADIENTS,
 }
 
 
-def hidden_functions(chapter: str | None) -> dict[str, set[str]]:
-    """``{dlnotes module: functions to stub}`` while grading ``chapter`` (None: nothing)."""
-    if chapter is None:
-        return {}
+def hidden_functions(chapter: str) -> dict[str, set[str]]:
+    """``{dlnotes module: functions to stub}`` in the view of ``chapter``."""
     later = CHAPTERS[CHAPTERS.index(chapter) :]
     hidden: dict[str, set[str]] = {}
     for exercise in EXERCISES:
@@ -67,7 +75,7 @@ def stub_source(source: str, module: str, functions: set[str]) -> str:
 
 
 def _remove(root: Path, owner: int) -> None:
-    if os.getpid() == owner:  # not in a forked worker: the parent still uses it
+    if os.getpid() == owner:  # not in a forked process: the parent still uses it
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -75,47 +83,63 @@ def _python_files(package: Path) -> list[Path]:
     return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def _fingerprint(chapter: str | None, repo: Path) -> str:
-    digest = hashlib.sha256(str(chapter).encode())
+def _fingerprint(repo: Path) -> str:
+    digest = hashlib.sha256()
     for path in (*_python_files(repo / "dlnotes"), *_python_files(repo / "graders")):
         stat = path.stat()
         digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     return digest.hexdigest()[:16]
 
 
-def build_overlay(chapter: str | None, repo: Path = REPO_ROOT) -> Path:
-    """A read-only-ready course tree for grading ``chapter``: ``<root>/{dlnotes,graders}``.
-
-    ``chapter=None`` stubs nothing (for nbgrader's kernel-side run, whose results are
-    only information and whose checks need the reference).
-
-    Built once per process and source version (about 30 ms), removed at exit.
-    """
-    return _build(chapter, repo, _fingerprint(chapter, repo))
+def build_engine(repo: Path = REPO_ROOT) -> Path:
+    """The engine tree: ``<root>/graders/trusted/{child,zygote,wire}.py``."""
+    return _build("engine", repo, _fingerprint(repo))
 
 
-@functools.lru_cache(maxsize=16)
-def _build(chapter: str | None, repo: Path, fingerprint: str) -> Path:
-    root = Path(tempfile.mkdtemp(prefix=f"dlnotes-overlay-{chapter}-{fingerprint}-"))
+def build_views(repo: Path = REPO_ROOT) -> Path:
+    """The views tree, where :func:`ensure_view` writes ``<root>/<chapter>/dlnotes/``."""
+    return _build("views", repo, _fingerprint(repo))
+
+
+_VIEW_LOCK = threading.Lock()
+
+
+def ensure_view(views: Path, chapter: str, repo: Path = REPO_ROOT) -> None:
+    """Write the view of ``chapter`` into ``views`` unless it is there (about 50 ms)."""
+    if chapter not in CHAPTERS:
+        raise ValueError(f"unknown chapter {chapter!r}")
+    with _VIEW_LOCK:
+        target = views / chapter
+        if target.is_dir():
+            return
+        partial = views / f".{chapter}.partial"
+        _write_view(partial, repo, hidden_functions(chapter))
+        for path in [partial, *partial.rglob("*")]:  # readable by the sandbox's user
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        partial.rename(target)
+
+
+@functools.lru_cache(maxsize=8)
+def _build(kind: str, repo: Path, fingerprint: str) -> Path:
+    root = Path(tempfile.mkdtemp(prefix=f"dlnotes-{kind}-{fingerprint}-"))
     atexit.register(_remove, root, os.getpid())
-    hidden = hidden_functions(chapter)
+    if kind == "engine":
+        trusted = root / "graders" / "trusted"
+        trusted.mkdir(parents=True)
+        (root / "graders" / "__init__.py").write_text('"""The sandbox side of grading."""\n')
+        (trusted / "__init__.py").write_text('"""The child, the zygote, the wire."""\n')
+        for name in ENGINE_FILES:
+            shutil.copy(TRUSTED_DIR / name, trusted / name)
+    for path in [root, *root.rglob("*")]:  # readable by the sandbox's unprivileged user
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return root
+
+
+def _write_view(target_root: Path, repo: Path, hidden: dict[str, set[str]]) -> None:
     for path in _python_files(repo / "dlnotes"):
-        target = root / path.relative_to(repo)
+        target = target_root / path.relative_to(repo)
         target.parent.mkdir(parents=True, exist_ok=True)
         source = path.read_text()
         if path.parent == repo / "dlnotes" and path.stem in hidden:
             source = stub_source(source, path.stem, hidden[path.stem])
         target.write_text(source)
-    graders = root / "graders"
-    shutil.copytree(repo / "graders" / "checks", graders / "checks",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    for name in GRADERS_FILES:
-        shutil.copy(repo / "graders" / name, graders / name)
-    (root / "data").mkdir()  # where the sandbox mounts the repository's data/
-    (graders / "trusted").mkdir()
-    (graders / "trusted" / "__init__.py").write_text('"""The child side of trusted grading."""\n')
-    for name in CHILD_FILES + (KERNEL_FILES if chapter is None else ()):
-        shutil.copy(TRUSTED_DIR / name, graders / "trusted" / name)
-    for path in [root, *root.rglob("*")]:  # readable by the sandbox's unprivileged user
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return root

@@ -22,6 +22,8 @@ class ExerciseResult:
         True when every hidden case matched the reference.
     diagnosis : str
         Why it failed ("" when it passed); never contains expected values.
+    output : str
+        The line its test cell shows when it passed (the trusted run's, not the learner's).
     """
 
     function: str
@@ -30,6 +32,23 @@ class ExerciseResult:
     max_points: int
     passed: bool
     diagnosis: str = ""
+    output: str = ""
+
+
+@dataclass(frozen=True)
+class CellOutput:
+    """What one cell of the execution printed and raised (learner output, cleaned).
+
+    ``grade_id`` is the cell's nbgrader id (None for a cell without one); ``position`` its
+    place in the execution; ``error`` a one-line ``Type: message`` or "" ; ``note`` why
+    the cell did not run to its end when the parent had to stop it.
+    """
+
+    position: int
+    grade_id: str | None
+    stdout: str = ""
+    error: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -53,6 +72,10 @@ class TrustedResult:
         One per graded function of the chapter, in notebook order.
     seconds : float
         Wall-clock time spent grading this notebook.
+    cells : list of CellOutput
+        The execution's cells, in order (for the autograded notebook).
+    tampering : list of str
+        Functions whose test cell printed a pass that grading did not give.
     """
 
     chapter: str
@@ -62,6 +85,8 @@ class TrustedResult:
     sandbox: str
     exercises: list[ExerciseResult] = field(default_factory=list)
     seconds: float = 0.0
+    cells: list[CellOutput] = field(default_factory=list)
+    tampering: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> int:

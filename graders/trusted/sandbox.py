@@ -1,72 +1,77 @@
-"""Running the child: bwrap, resource limits, a wall-clock limit, and nothing left behind.
+"""The sandbox: a bwrap jail around a warm :mod:`~graders.trusted.zygote`, seen from the host.
 
-The child runs as ``python -I`` (no environment variables, no user site, no script
-folder on ``sys.path``) inside ``bwrap --unshare-all --die-with-parent --clearenv
---new-session``, which shows it only
+:class:`Zygote` starts ``python -I zygote.py`` inside ``bwrap --die-with-parent
+--clearenv --new-session``, which shows it only
 
-- ``/usr`` and the Python installation and venv, read-only;
-- the course tree of :mod:`graders.trusted.overlay` and the repository's ``data/``,
-  read-only;
-- its job folder, the only writable path (also its working directory and ``$HOME``);
-- a private ``/proc`` (own PID namespace) and a minimal ``/dev``; no network.
+- ``/usr`` and the Python installation and venv, read-only (any copy of dlnotes or graders
+  that a non-editable install put there is hidden);
+- ``/engine``: the child's own four modules (:mod:`~graders.trusted.overlay`), read-only;
+- ``/views/<chapter>``: what each chapter may import of dlnotes, read-only;
+- ``/data``: the course's datasets, read-only;
+- ``/jobs``, ``/tmp`` and ``/dev/shm``: small private tmpfs folders; a private ``/proc``
+  (its own PID namespace), a minimal ``/dev``, no network.
 
-``prlimit`` bounds CPU seconds, address space, open files, file size and processes.
-When the parent runs as root, the child switches (``setpriv``) to a fresh unprivileged
-uid, so the process limit counts only this child's processes; otherwise bwrap maps the
-caller to ``nobody`` in a user namespace. Whatever happens, the parent kills the whole
-process group and, through ``--die-with-parent`` and the PID namespace, everything the
-child started.
+No course directory, gradebook, source notebook, submission folder, check or reference is
+there. When the host runs as root, the zygote stays root in the jail with only the
+capabilities to change user, to chown a job folder and to kill; each child becomes a
+fresh unprivileged uid. Otherwise bwrap maps the caller to ``nobody`` in a user namespace
+and the children share that uid (they still cannot trace the zygote: it is not dumpable).
 
-With ``weak=True`` (only when the instructor allows it), the child runs without bwrap:
-same limits, empty working directory, cleared environment, but it can read any file the
-grader can.
+With ``weak=True`` (only when explicitly allowed) the zygote runs without bwrap: same
+limits and cleared environment, but it can read any file the grader can.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
-import secrets
+import select
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders.errors import SandboxUnavailableError
 from graders.paths import DATA_DIR
 
-CHILD = "graders/trusted/child.py"
-MEMORY_BYTES = 512 * 1024**2  # numpy and the cases need < 200 MB
-FILE_BYTES = 16 * 1024**2
-MAX_PROCESSES = 64
-UID_RANGE = (1_000_000, 2_000_000)  # fresh uids for children when the parent is root
+ZYGOTE = "graders/trusted/zygote.py"
+UID_RANGE = (1_000_000, 2_000_000)  # fresh uids for children when the host is root
+JOBS_BYTES = 96 * 1024**2  # every file a child writes, together
 ENV = {
-    "HOME": "/job",
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "MPLBACKEND": "Agg",
+    "NBGRADER_EXECUTION": "autograde",  # as under nbgrader: the demonstrations run short
 }
+WEAK_ENV = "DLCOURSE_ALLOW_WEAK_SANDBOX"  # set (not "0") to grade without bwrap
+MAX_HEADER = 1 << 16
+SLACK = 10.0  # seconds the host waits beyond a run's budget before it gives the zygote up
+
+__all__ = ["SandboxUnavailableError", "Zygote", "bwrap_problem", "RunReport"]
 
 
-class SandboxUnavailableError(RuntimeError):
-    """bwrap cannot run here, and the weak mode was not allowed."""
+@dataclass
+class RunReport:
+    """How one run of the child ended, as the zygote tells it (untrusted but framed).
 
+    ``ended``: ``finished``, ``exited``, ``step_limit``, ``time_limit``, or ``lost`` (the
+    zygote itself died or hung, and was restarted). ``steps``: the last steps the child
+    started. ``frames``: each finished step's data as ``(json, npz)`` bytes.
+    """
 
-@dataclass(frozen=True)
-class ChildRun:
-    """How one child run ended (its output files are in the job folder)."""
-
-    returncode: int | None
-    timed_out: bool
-    seconds: float
-    stderr_tail: str
+    ended: str
+    status: str = ""
+    steps: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    frames: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 def _python_roots() -> list[str]:
@@ -99,80 +104,45 @@ def _hidden_installs(roots: list[str]) -> list[str]:
     return args
 
 
-@contextmanager
-def environment(key: str, value: str) -> Iterator[None]:
-    """``os.environ[key] = value`` for the block (what child processes inherit)."""
-    previous = os.environ.get(key)
-    os.environ[key] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = previous
-
-
-def setpriv(uid: int) -> list[str]:
-    """Become ``uid`` with no capabilities at all (used inside bwrap, as root)."""
-    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-            "--bounding-set=-all", "--inh-caps=-all"]
-
-
-def bwrap_command(course: Path, job: Path, uid: int | None, *, program: list[str] | None = None,
-                  job_at: str = "/job", env: dict[str, str] | None = None,
-                  writable: tuple[str, ...] = (), cwd: str | None = None,
-                  switch_user: bool = True) -> list[str]:
-    """The bwrap command line running ``program`` (default: the child) in the sandbox.
-
-    ``course`` is bound read-only at ``/course`` (with the repository's data at
-    ``/course/data``), ``job`` read-write at ``job_at``, and each of ``writable``
-    read-write at its own path; ``cwd`` (default ``job_at``) is the working directory.
-    With ``switch_user=False`` (and a ``uid``), the program stays root inside the sandbox
-    with only the capabilities to change user and to kill (the kernel factory's case).
-    """
+def zygote_command(engine: Path, views: Path) -> list[str]:
+    """The bwrap command line that runs the zygote in the sandbox (see the module doc)."""
     roots = _python_roots()
     args = ["bwrap", "--die-with-parent", "--clearenv", "--new-session"]
-    if uid is None:  # unprivileged: a user namespace, mapped to nobody
+    if os.geteuid() != 0:  # unprivileged: a user namespace, mapped to nobody
         args += ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
-    else:  # root: no user namespace, so the uid switch below is real
+    else:  # root: no user namespace, so the children's uid switch is real
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                 "--unshare-cgroup-try"]
-        # bwrap keeps all of root's capabilities unless told otherwise; setpriv (below)
-        # drops them all; a program that stays root keeps only changing user and killing
-        args += [] if switch_user else ["--cap-drop", "ALL", "--cap-add", "CAP_KILL"]
-        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+                 "--unshare-cgroup-try", "--cap-drop", "ALL"]
+        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"):
+            args += ["--cap-add", cap]
     args += ["--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
              "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
              "--proc", "/proc", "--dev", "/dev"]
     for root in roots:
         args += _parents_with_perms(root) + ["--ro-bind", root, root]
     args += _hidden_installs(roots)
-    args += ["--ro-bind", str(course), "/course", "--ro-bind-try", str(DATA_DIR), "/course/data"]
-    for path in (job_at, *writable):
-        args += _parents_with_perms(path)
-    args += ["--bind", str(job), job_at]
-    for path in writable:
-        args += ["--bind", path, path]
-    args += ["--chdir", cwd or job_at]
-    for key, value in (env or ENV).items():
+    args += ["--ro-bind", str(engine), "/engine", "--ro-bind", str(views), "/views",
+             "--ro-bind-try", str(DATA_DIR), "/data"]
+    for folder, size in (("/jobs", JOBS_BYTES), ("/tmp", 16 * 1024**2),
+                         ("/dev/shm", 1024**2)):
+        args += ["--size", str(size), "--perms", "0755" if folder == "/jobs" else "1777",
+                 "--tmpfs", folder]
+    args += ["--chdir", "/jobs"]
+    for key, value in {**ENV, "HOME": "/jobs", "DLNOTES_DATA": "/data"}.items():
         args += ["--setenv", key, value]
-    program = program or [sys.executable, "-I", f"/course/{CHILD}", "/job"]
-    return args + ["--", *(setpriv(uid) if uid is not None and switch_user else []), *program]
+    return args + ["--", sys.executable, "-I", f"/engine/{ZYGOTE}", "/views", "/jobs"]
 
 
-def limits(time_limit: float) -> list[str]:
-    """``prlimit`` arguments: CPU seconds, memory, processes, file size, open files."""
-    cpu = max(1, int(time_limit + 0.999))
-    return ["prlimit", f"--cpu={cpu}", f"--as={MEMORY_BYTES}", f"--nproc={MAX_PROCESSES}",
-            f"--fsize={FILE_BYTES}", "--nofile=256", "--core=0", "--"]
+def weak_sandbox_allowed() -> bool:
+    """Whether the instructor allowed grading without bwrap (``$DLCOURSE_ALLOW_WEAK_SANDBOX``)."""
+    return os.environ.get(WEAK_ENV, "") not in ("", "0")
 
 
 @functools.lru_cache(maxsize=1)
 def bwrap_problem() -> str | None:
     """None when bwrap works here, else why not (checked once per process)."""
     if shutil.which("bwrap") is None:
-        return "bwrap is not installed (Debian package bubblewrap)"
+        return "bubblewrap (bwrap) is not installed"
     try:
         probe = subprocess.run(
             ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr",
@@ -183,78 +153,121 @@ def bwrap_problem() -> str | None:
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bwrap cannot start: {error}"
     if probe.returncode != 0:
-        return f"bwrap cannot create a sandbox here: {probe.stderr.decode(errors='replace')[:300]}"
+        detail = probe.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+        return f"bwrap cannot create a sandbox here ({detail[0][:200]})"
     return None
 
 
-def prepare_job(job: Path, weak: bool) -> int | None:
-    """Make ``job`` writable by the child; return the uid the child will run as."""
-    if weak or os.geteuid() != 0:
-        return None
-    uid = UID_RANGE[0] + secrets.randbelow(UID_RANGE[1] - UID_RANGE[0])
-    os.chown(job, uid, uid)
-    job.chmod(0o700)
-    return uid
+class Zygote:
+    """One warm sandboxed process that runs submissions one at a time (see module doc).
 
+    ``run`` never raises for anything a submission does: a zygote that dies or hangs is
+    killed and started again, and that run is reported as ``lost``.
+    """
 
-def run_child(course: Path, job: Path, uid: int | None, *, time_limit: float,
-              weak: bool) -> ChildRun:
-    """Run the child once on ``job``; kill it and everything it started when done."""
-    if weak:
-        command = [*limits(time_limit), sys.executable, "-I", str(course / CHILD), str(job)]
-        env = {**ENV, "HOME": str(job), "DLNOTES_DATA": str(DATA_DIR)}
-    else:
-        command = [*limits(time_limit), *bwrap_command(course, job, uid)]
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    start = time.perf_counter()
-    with open(job / "stdout", "wb") as out, open(job / "stderr", "wb") as err:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                   cwd=job, env=env, start_new_session=True)
+    def __init__(self, engine: Path, views: Path, *, weak: bool = False):
+        self.engine, self.views, self.weak = engine, views, weak
+        self.process: subprocess.Popen | None = None
+        self.scratch: tempfile.TemporaryDirectory | None = None
+
+    def _start(self) -> None:
+        if self.weak:
+            self.scratch = tempfile.TemporaryDirectory(prefix="dlnotes-weak-jobs-")
+            env = {**ENV, "HOME": self.scratch.name, "DLNOTES_DATA": str(DATA_DIR)}
+            command = [sys.executable, "-I", str(self.engine / ZYGOTE), str(self.views),
+                       self.scratch.name, "--weak"]
+        else:
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+            command = zygote_command(self.engine, self.views)
+        self._buffer = bytearray()
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, env=env, bufsize=0,
+                                        start_new_session=True)
+        header = self._read_header(30.0)
+        if header != {"ready": True}:
+            self.close()
+            raise SandboxUnavailableError("the grading sandbox did not start")
+
+    def _fill(self, deadline: float) -> bool:
+        fd = self.process.stdout.fileno()
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return False
+        chunk = os.read(fd, 1 << 20)
+        self._buffer += chunk
+        return bool(chunk)
+
+    def _read_header(self, timeout: float) -> dict | None:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            if len(self._buffer) > MAX_HEADER or not self._fill(deadline):
+                return None
+        line, _, rest = bytes(self._buffer).partition(b"\n")
+        self._buffer = bytearray(rest)
         try:
-            returncode, timed_out = process.wait(timeout=time_limit), False
-        except subprocess.TimeoutExpired:
-            returncode, timed_out = None, True
-        finally:
-            kill_group(process)
-            if uid is not None:  # the PID namespace is gone; make sure of it
-                for pid in leftover_processes(uid):
-                    _kill(pid)
-    return ChildRun(returncode, timed_out, time.perf_counter() - start, _tail(job / "stderr"))
+            value = json.loads(line)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
+    def _read_exact(self, size: int, timeout: float) -> bytes | None:
+        deadline = time.monotonic() + timeout
+        while len(self._buffer) < size:
+            if not self._fill(deadline):
+                return None
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
 
-def kill_group(process: subprocess.Popen) -> None:
-    """SIGKILL the process group that ``process`` leads, and reap it."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
+    def run(self, job_id: str, uid: int | None, chapter: str, plan: tuple[bytes, bytes], *,
+            budget: float, step_limit: float) -> RunReport:
+        """Run one plan in a fresh child; see :class:`RunReport`."""
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        request = {"id": job_id, "uid": uid, "chapter": chapter, "budget": budget,
+                   "step_limit": step_limit, "n_json": len(plan[0]), "n_npz": len(plan[1])}
+        try:
+            data = memoryview(json.dumps(request).encode() + b"\n" + plan[0] + plan[1])
+            while data:
+                data = data[self.process.stdin.write(data):]
+        except OSError:
+            return self._lost("the grading sandbox stopped before the run")
+        header = self._read_header(budget + SLACK)
+        if not header or header.get("id") != job_id:
+            return self._lost("the grading sandbox stopped answering")
+        try:
+            sizes = [(int(a), int(b)) for a, b in header.get("frames", [])]
+        except (TypeError, ValueError):
+            return self._lost("the grading sandbox sent a malformed report")
+        body = self._read_exact(sum(a + b for a, b in sizes), SLACK)
+        if body is None or any(a < 0 or b < 0 for a, b in sizes):
+            return self._lost("the grading sandbox sent a truncated report")
+        frames, at = [], 0
+        for a, b in sizes:
+            frames.append((body[at:at + a], body[at + a:at + a + b]))
+            at += a + b
+        steps = header.get("steps") if isinstance(header.get("steps"), list) else []
+        return RunReport(str(header.get("ended")), str(header.get("status", ""))[:40],
+                         [str(s)[:200] for s in steps], float(header.get("seconds", 0.0)),
+                         frames)
 
+    def _lost(self, why: str) -> RunReport:
+        self.close()
+        return RunReport("lost", why)
 
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _tail(path: Path, size: int = 2000) -> str:
-    try:
-        with open(path, "rb") as file:
-            file.seek(max(0, path.stat().st_size - size))
-            return file.read().decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def leftover_processes(uid: int) -> list[int]:
-    """Pids of live processes running as ``uid`` (for tests and for a last sweep)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+    def close(self) -> None:
+        if self.process is not None:
             try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.process = None
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None

@@ -1,141 +1,273 @@
-"""The parent's verdict: plain arrays from the child, checked against the reference here.
+"""The parent's verdict: what the child recorded, replayed through the check library here.
 
-Nothing the child reports earns a point by itself. For each hidden case the parent
-requires plain float64 ndarrays of exactly the reference's keys and shapes with finite
-values, and runs ``spec.verify`` (the check library's comparison and diagnoses, with the
-reference captured in this process). Messages from the child (an exception it caught, a
-structural ``CheckFailure``) only explain a failure; they are shortened and cleaned.
+The child only calls the learner's function and describes what came back as plain data.
+The parent decides everything with the same check library the notebooks use, so the
+messages are the kernel-side ones:
+
+- :func:`calls_for` asks a spec how its check calls a function on each case (one call, or
+  several with seeded generators for an initializer) by calling it with a probe;
+- :func:`replay` gives the spec, in place of the learner's function, one that returns
+  the child's described results (:func:`rebuild`), raises its exceptions again, changes
+  the inputs it changed and raises the floating-point errors it raised; then flattens and
+  verifies as the kernel-side check does (the numerical cross-check aside: the parent's
+  reference is its own);
+- :func:`exercise_result` turns one exercise's records into points and a diagnosis.
+
+Nothing from the child earns a point by itself; its texts only explain a failure, shortened
+and cleaned (:func:`clean`).
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from graders.checks import CheckFailure
+from graders.checks import Case, CheckFailure
 from graders.exercises import Exercise
 from graders.trusted.results import ExerciseResult
 
 MAX_MESSAGE = 500
 _UNPRINTABLE = re.compile(r"[^\t\n\x20-\x7e\u00a0-\uffff]")
-
-
-@dataclass
-class Outcome:
-    """What the child runs produced, before verification (everything here is untrusted).
-
-    ``fatal`` makes the submission ungradable; ``skipped`` maps a step the parent had to
-    leave out (``cell:<i>:<grade_id>`` or ``call:<function>``) to how it ended the child.
-    """
-
-    fatal: str | None = None
-    skipped: dict[str, str] = field(default_factory=dict)
-    cell_errors: dict[str, str] = field(default_factory=dict)
-    calls: dict[str, object] = field(default_factory=dict)
-    gave_up_reason: str | None = None
-
-    @classmethod
-    def from_report(cls, report: object, skipped: dict[str, str]) -> Outcome:
-        if not isinstance(report, dict):
-            return cls(fatal="the grading process returned a malformed report")
-        if report.get("setup_error"):
-            return cls(fatal=f"the instructor's setup cell failed: {clean(report['setup_error'])}")
-        cell_errors = report.get("cell_errors")
-        calls = report.get("calls")
-        return cls(
-            skipped=dict(skipped),
-            cell_errors=cell_errors if isinstance(cell_errors, dict) else {},
-            calls=calls if isinstance(calls, dict) else {},
-        )
-
-    @classmethod
-    def failed(cls, message: str) -> Outcome:
-        return cls(fatal=message)
-
-    @classmethod
-    def gave_up(cls, skipped: dict[str, str], ending: str) -> Outcome:
-        return cls(skipped=dict(skipped), gave_up_reason=f"its code {ending} repeatedly")
-
-    def cell_problem(self, function: str) -> str | None:
-        """Why ``function``'s solution cell failed (skipped or raised), if it did."""
-        for steps, verb in ((self.skipped, ""), (self.cell_errors, "raised ")):
-            for step, message in steps.items():
-                if isinstance(step, str) and step.startswith("cell:") and step.endswith(
-                    f":{function}"
-                ):
-                    return f"its solution cell {verb}{clean(message)}"
-        return None
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
+_FP_TRIGGERS = {
+    "divide": lambda: np.divide(1.0, np.zeros(1)),
+    "overflow": lambda: np.multiply(np.full(1, 1e308), 10.0),
+    "invalid": lambda: np.subtract(np.full(1, np.inf), np.inf),
+    "underflow": lambda: np.multiply(np.full(1, 1e-308), 1e-308),
+}
 
 
 def clean(message: object) -> str:
-    """A child's message made safe to show: printable, one paragraph, bounded."""
+    """A child's text made safe to show: printable, one paragraph, bounded."""
     text = _UNPRINTABLE.sub("?", str(message))
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
-def exercise_result(exercise: Exercise, spec, cases: list, outcome: Outcome) -> ExerciseResult:
-    """The trusted verdict on one exercise: all hidden cases pass, or 0 with a diagnosis."""
+# --------------------------------------------------------------------- what to call
+def calls_for(spec, cases: list[Case]) -> list[list[dict]]:
+    """For each case, the calls ``spec``'s check makes: ``[{"args", "kwargs"}]``."""
+    plans = []
+    for case in cases:
+        calls: list[dict] = []
 
-    def verdict(problem: str | None) -> ExerciseResult:
-        passed = problem is None
-        return ExerciseResult(
-            exercise.function, exercise.test_id, exercise.points if passed else 0,
-            exercise.points, passed, "" if passed else clean(problem),
-        )  # fmt: skip
+        def probe(*args, calls=calls, **kwargs):
+            calls.append({"args": list(args), "kwargs": dict(kwargs)})
 
-    function = exercise.function
-    if f"call:{function}" in outcome.skipped:
-        return verdict(f"calling {function} {outcome.skipped[f'call:{function}']}")
-    entries = outcome.calls.get(function)
-    if entries is None:
-        problem = outcome.cell_problem(function) or outcome.gave_up_reason
-        return verdict(problem or "no result came back from it")
-    if not isinstance(entries, list) or len(entries) != len(cases):
-        return verdict("the grading process returned a malformed result")
-    for case, entry in zip(cases, entries, strict=True):
-        if isinstance(entry, dict) and entry.get("missing"):
-            return verdict(
-                outcome.cell_problem(function)
-                or f"{function} is not defined: its solution cell is missing or does not define it"
-            )
-        problem = check_case(spec, case, entry)
-        if problem is not None:
-            return verdict(problem)
-    return verdict(None)
+        state = np.random.get_state()
+        try:
+            spec._call(probe, case, spec.label(case))
+        except CheckFailure:
+            pass
+        finally:
+            np.random.set_state(state)
+        plans.append(calls)
+    return plans
 
 
-def check_case(spec, case, entry: object) -> str | None:
-    """None if the child's result for ``case`` matches the reference, else why not."""
-    label = spec.label(case)
-    if not isinstance(entry, dict):
-        return f"{label}: malformed result"
-    if "error" in entry:
-        return str(entry["error"])
-    flat = entry.get("flat")
-    if not isinstance(flat, dict) or not all(
-        isinstance(k, str) and type(v) is np.ndarray for k, v in flat.items()
-    ):
-        return f"{label}: malformed result"
-    for key, array in flat.items():
-        if array.dtype.kind not in "biuf":
-            return f"{label}: {key} has dtype {array.dtype}, expected float64"
+def scaling_calls(spec) -> list[list[dict]] | None:
+    """The two calls (m = 4 and m = 40) of the vectorization check, or None."""
+    if spec.scaling_case is None:
+        return None
+    rng = np.random.default_rng(spec.seed + 2)
+    return [[{"args": list(spec.scaling_case(rng, m).args), "kwargs": {}}] for m in (4, 40)]
+
+
+# ---------------------------------------------------------------- rebuilding values
+def _learner_class(name: object, base: type) -> type:
+    """A stand-in class named like the learner's (no code of theirs in it)."""
+    text = str(name)
+    label = text if _NAME.fullmatch(text) else "object"
+    return type(label, (base,), {})
+
+
+def rebuild(node: Any) -> Any:
+    """The value a :func:`graders.trusted.child.describe` node stands for."""
+    if not isinstance(node, dict) or len(node) != 1:
+        raise CheckFailure("the grading process returned a malformed result")
+    ((kind, body),) = node.items()
+    if kind == "plain" and (body is None or type(body) in (bool, int, float, str)):
+        return body
+    if kind == "array" and type(body) is np.ndarray:
+        return body
+    if kind == "scalar" and type(body) is np.ndarray and body.shape == ():
+        return body[()]
+    if kind == "subarray":
+        return np.zeros(1).view(_learner_class(body, np.ndarray))
+    if kind in ("tuple", "list") and isinstance(body, list):
+        items = [rebuild(v) for v in body]
+        return tuple(items) if kind == "tuple" else items
+    if kind == "dict" and isinstance(body, list):
+        out = {}
+        for pair in body:
+            key, value = (rebuild(v) for v in pair)
+            try:
+                out[key] = value
+            except TypeError:
+                raise CheckFailure("the result has a dict key that cannot be a key") from None
+        return out
+    if kind == "subclass" and isinstance(body, list) and len(body) == 4:
+        name, module, base_name, inner = body
+        base = {"tuple": tuple, "list": list, "dict": dict, "float": float, "int": int,
+                "str": str}.get(base_name, object)
+        value = rebuild(inner)
+        real = _dlnotes_class(module, name, base)
+        return real(*value) if real is not None else _learner_class(name, base)(value)
+    if kind == "object":
+        return _learner_class(body, object)()
+    raise CheckFailure("the grading process returned a malformed result")
+
+
+def _dlnotes_class(module: object, name: object, base: type) -> type | None:
+    """A dlnotes named tuple (a cache) named by the child, from the parent's own dlnotes."""
+    import importlib
+
+    if base is not tuple or not str(module).startswith("dlnotes.") or not _NAME.fullmatch(
+            str(name)):
+        return None
     try:
+        cls = getattr(importlib.import_module(str(module)), str(name))
+    except (ImportError, AttributeError):
+        return None
+    return cls if isinstance(cls, type) and issubclass(cls, tuple) and hasattr(
+        cls, "_fields") else None
+
+
+def rebuild_exception(info: dict) -> BaseException:
+    """An exception like the learner's: a builtin type by name, else a stand-in class."""
+    name = str(info.get("type", "Exception"))
+    cls = getattr(builtins, name, None) if info.get("builtin") else None
+    if not (isinstance(cls, type) and issubclass(cls, Exception | SystemExit)):
+        cls = _learner_class(name, Exception)
+    args = info.get("args")
+    try:
+        if isinstance(args, list):
+            return cls(*[a if isinstance(a, str | int | float) else str(a) for a in args])
+        return cls(str(info.get("message", "")))
+    except Exception:
+        return _learner_class(name, Exception)(str(info.get("message", "")))
+
+
+def _modify(args: tuple, changed: dict) -> None:
+    """Change the inputs in place the way the learner's function did (so the check sees it)."""
+    for index, node in changed.items():
+        try:
+            target = args[int(index)]
+        except (ValueError, IndexError):
+            continue
+        try:
+            after = rebuild(node)
+        except CheckFailure:
+            after = None
+        if isinstance(target, np.ndarray):
+            if isinstance(after, np.ndarray) and after.shape == target.shape:
+                target[...] = after
+            else:
+                target.flat[0] = np.nan if target.dtype.kind == "f" else target.flat[0] + 1
+        elif isinstance(target, dict):
+            target["<changed>"] = after
+        elif isinstance(target, list):
+            target.append(after)
+
+
+def _replayer(outcomes: list):
+    pending = list(outcomes)
+
+    def replay(*args, **kwargs):
+        if not pending:
+            raise CheckFailure("the grading process returned a malformed result")
+        outcome = pending.pop(0)
+        if not isinstance(outcome, dict):
+            raise CheckFailure("the grading process returned a malformed result")
+        if isinstance(outcome.get("modified"), dict):
+            _modify(args, outcome["modified"])
+        if outcome.get("rng") is True:
+            np.random.random()  # the learner used np.random: so does the replay
+        for kind in outcome.get("fp", []) if isinstance(outcome.get("fp"), list) else []:
+            _FP_TRIGGERS.get(kind, lambda: None)()
+        if isinstance(outcome.get("error"), dict):
+            raise rebuild_exception(outcome["error"])
+        return rebuild(outcome.get("result"))
+
+    return replay
+
+
+def replay(spec, case: Case, outcomes: list) -> str | None:
+    """None if the recorded outcomes of ``case`` pass the check, else the diagnosis."""
+    label = spec.label(case)
+    state = np.random.get_state()
+    try:
+        result, fp = spec._call(_replayer(outcomes), case, label)
+        try:
+            flat = spec.flatten(result)
+        except CheckFailure as failure:
+            return f"{label}: {failure}"
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # The numerical-gradient cross-check detects a patched reference in the
-            # learner's kernel; here the reference is the parent's own, so it is skipped.
             replace(spec, numerical=None).verify(flat, case)
+        if fp & spec.fail_on_fp:
+            return f"{label}: {spec.fp_message}"
     except CheckFailure as failure:
         return str(failure)
     except Exception as error:  # a diagnosis tripped over an odd result: still a failure
         return f"{label}: the result could not be compared ({type(error).__name__})"
-    for key, array in flat.items():  # what verify already implies, checked once more here
-        if array.dtype != np.float64 or not bool(np.all(np.isfinite(array))):
-            return f"{label}: {key} must be finite float64 values"
-    fp = entry.get("fp", [])
-    if isinstance(fp, list) and set(map(str, fp)) & set(spec.fail_on_fp):
-        return f"{label}: {spec.fp_message}"
+    finally:
+        np.random.set_state(state)
     return None
+
+
+# ----------------------------------------------------------------------- verdicts
+@dataclass
+class Records:
+    """What the child recorded for one exercise, and what the parent knows around it."""
+
+    visible: list[Case]
+    hidden: list[Case]
+    entries: list  # the child's records for this function (untrusted)
+    problem: str | None = None  # why nothing was recorded (a skipped or failed cell)
+
+
+def exercise_result(exercise: Exercise, spec, records: Records) -> ExerciseResult:
+    """The trusted verdict on one exercise: every case passes, or 0 with a diagnosis."""
+
+    def verdict(problem: str | None, output: str = "") -> ExerciseResult:
+        passed = problem is None
+        return ExerciseResult(exercise.function, exercise.test_id,
+                              exercise.points if passed else 0, exercise.points, passed,
+                              "" if passed else clean(problem), output if passed else "")
+
+    entries = [e for e in records.entries if isinstance(e, dict)][:4]
+    if not entries:
+        return verdict(records.problem or f"its test cell did not check {exercise.function}")
+    seen_hidden = False
+    for entry in entries:
+        hidden = entry.get("hidden") is True
+        cases = records.hidden if hidden else records.visible
+        got = entry.get("cases")
+        if not isinstance(got, list) or len(got) != len(cases):
+            return verdict("the grading process returned a malformed result")
+        for case, outcomes in zip(cases, got, strict=True):
+            problem = replay(spec, case, outcomes if isinstance(outcomes, list) else [])
+            if problem is not None:
+                return verdict(problem)
+        problem = _vectorization(spec, entry.get("scaling"))
+        if problem:
+            return verdict(problem)
+        seen_hidden = seen_hidden or hidden
+    if not seen_hidden:
+        return verdict(f"its test cell did not run the hidden tests of {exercise.function}")
+    n = len(records.hidden)
+    return verdict(None, f"✓ {exercise.function}: {n} cases, hidden ones included")
+
+
+def _vectorization(spec, scaling: object) -> str | None:
+    if spec.scaling_case is None or scaling is None:
+        return None
+    if not (isinstance(scaling, list) and len(scaling) == 2
+            and all(type(n) is int for n in scaling)):
+        return f"{spec.function}: the grading process returned a malformed result"
+    return spec.vectorization_message(*scaling)

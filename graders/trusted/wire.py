@@ -4,13 +4,16 @@ Both sides use this module; it imports only the standard library and numpy, beca
 child runs it too. Arrays are read with ``allow_pickle=False`` from uncompressed ``.npz``
 members of bounded size, so a hostile file can neither run code nor exhaust memory.
 
-The JSON tree encodes ``None``, bool, int, float, str, ndarrays (``{"nd": key}``) and
-lists, tuples and str-keyed dicts of those.
+The JSON tree encodes ``None``, bool, int, float, str, ndarrays (``{"nd": key}``),
+numpy random Generators (``{"rng": state}``: the child gets a generator in the same state)
+and lists, tuples and str-keyed dicts of those. :func:`dumps` and :func:`loads` do the same
+in memory, for pipes.
 """
 
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import stat
@@ -32,6 +35,8 @@ def encode(value, arrays: dict[str, np.ndarray]):
         return value
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, np.random.Generator):
+        return {"rng": value.bit_generator.state}
     if isinstance(value, np.ndarray):
         key = f"a{len(arrays)}"
         arrays[key] = np.array(value)  # a plain base-class copy
@@ -70,12 +75,16 @@ def decode(tree, arrays, *, named: bool = False):
             return [decode(v, arrays, named=named) for v in body]
         if kind == "dict":
             return {str(k): decode(v, arrays, named=named) for k, v in body}
+        if kind == "rng" and named:
+            generator = np.random.Generator(np.random.PCG64())
+            generator.bit_generator.state = body
+            return generator
         if kind == "named" and named:
             module, qualname, items = body
             if module.startswith("dlnotes."):
                 cls = getattr(importlib.import_module(module), qualname)
                 return cls(*(decode(v, arrays, named=named) for v in items))
-    except (AttributeError, KeyError, TypeError, ValueError, ImportError):
+    except (AttributeError, KeyError, TypeError, ValueError, ImportError, OverflowError):
         pass
     raise WireError(f"malformed value {str(tree)[:80]!r}")
 
@@ -91,6 +100,26 @@ def open_regular(path: str):
         os.close(fd)
         raise WireError(f"{os.path.basename(path)} is not a regular file of sane size")
     return os.fdopen(fd, "rb")
+
+
+def dumps(value) -> tuple[bytes, bytes]:
+    """``value`` as (JSON bytes, uncompressed ``.npz`` bytes)."""
+    arrays: dict[str, np.ndarray] = {}
+    tree = json.dumps(encode(value, arrays)).encode()
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return tree, buffer.getvalue()
+
+
+def loads(tree: bytes, npz: bytes, *, named: bool = False):
+    """Read what :func:`dumps` made, trusting nothing in the bytes."""
+    if len(tree) > MAX_FILE_BYTES or len(npz) > MAX_FILE_BYTES:
+        raise WireError("a message from the other side is too large")
+    try:
+        decoded = json.loads(tree)
+    except (ValueError, RecursionError):
+        raise WireError("a message from the other side is not valid JSON") from None
+    return decode(decoded, _arrays(io.BytesIO(npz), "the message"), named=named)
 
 
 def save(path_json: str, path_npz: str, value) -> None:
@@ -115,15 +144,19 @@ def load(path_json: str, path_npz: str, *, named: bool = False):
 def load_arrays(path_npz: str) -> dict[str, np.ndarray]:
     """Every array of an uncompressed ``.npz``, refusing pickles and oversized members."""
     with open_regular(path_npz) as file:
-        try:
-            with zipfile.ZipFile(file) as archive:
-                for info in archive.infolist():
-                    if info.compress_type != zipfile.ZIP_STORED or info.file_size > MAX_ARRAY_BYTES:
-                        raise WireError(f"{info.filename} is compressed or too large")
-            file.seek(0)
-            with np.load(file, allow_pickle=False) as npz:
-                return {key: npz[key] for key in npz.files}
-        except WireError:
-            raise
-        except Exception as error:  # zipfile, numpy header and pickle refusals alike
-            raise WireError(f"{os.path.basename(path_npz)} is malformed: {error}") from None
+        return _arrays(file, os.path.basename(path_npz))
+
+
+def _arrays(file, name: str) -> dict[str, np.ndarray]:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            for info in archive.infolist():
+                if info.compress_type != zipfile.ZIP_STORED or info.file_size > MAX_ARRAY_BYTES:
+                    raise WireError(f"{info.filename} is compressed or too large")
+        file.seek(0)
+        with np.load(file, allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
+    except WireError:
+        raise
+    except Exception as error:  # zipfile, numpy header and pickle refusals alike
+        raise WireError(f"{name} is malformed: {type(error).__name__}") from None
