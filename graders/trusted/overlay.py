@@ -10,9 +10,10 @@ and bound into the sandbox:
 - the *views*: ``<chapter>/dlnotes/`` for each chapter, written when first needed. In the
   view of a chapter, every function graded in that chapter or a later one keeps its
   signature but its body becomes ``raise PermissionError("... not available while
-  grading")``; so do the helpers that compute the same answer under another name (:data:`EQUIVALENTS`). The replacement is in
-  the source text, so a learner can neither import nor read the reference. Earlier
-  chapters' functions and the tools stay, as the notebooks' setup cells expect.
+  grading")``; so do the helpers that compute the same answer under another name
+  (:data:`EQUIVALENTS`). The replacement is in the source text, so a learner can neither
+  import nor read the reference. Earlier chapters' functions and the tools stay, as the
+  notebooks' setup cells expect.
 """
 
 from __future__ import annotations
