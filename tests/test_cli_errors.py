@@ -284,7 +284,7 @@ def test_check_folder_without_chapter_notebooks(tmp_path):
 def test_check_unreadable_notebook(tmp_path):
     (tmp_path / "mine.ipynb").write_text('{"cells": [')
     line = one_line(dlcourse("check", tmp_path / "mine.ipynb"), "check")
-    assert f"{tmp_path / 'mine.ipynb'} is not a readable notebook" in line
+    assert str(tmp_path / "mine.ipynb") in line and "not a readable notebook" in line
 
 
 def test_train_output_folder_is_a_file(tmp_path):
