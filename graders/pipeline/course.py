@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.errors import DatabaseError, DlcourseError
+from graders.errors import DatabaseError, DlcourseError, UsageError
 from graders.exercises import CHAPTERS
 from graders.paths import NOTEBOOKS_DIR
 
@@ -96,7 +96,7 @@ class Course:
             return list(self.chapters)
         unknown = [c for c in chapters if c not in self.chapters]
         if unknown:
-            raise CourseError(
+            raise UsageError(
                 f"unknown chapter(s) {', '.join(unknown)}; this course has "
                 f"{', '.join(self.chapters) or 'no chapters'}"
             )
