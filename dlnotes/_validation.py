@@ -39,6 +39,17 @@ def check_same_shape(name: str, array: np.ndarray, other_name: str, other: np.nd
         )
 
 
+def check_probabilities(name: str, A: np.ndarray) -> None:
+    """Raise ``ValueError`` unless every entry of ``A`` is a probability in [0, 1]."""
+    outside = ~((A >= 0.0) & (A <= 1.0))  # NaN is outside too
+    if np.any(outside):
+        bad = A[outside].flat[0]
+        raise ValueError(
+            f"{name} holds {bad!r}, outside [0, 1]: {name} must be predicted probabilities, "
+            "the output of a sigmoid (was Z, the value before the sigmoid, passed instead?)"
+        )
+
+
 def as_labels(Y, m: int | None = None) -> np.ndarray:
     """Labels of any numeric or bool dtype as a float64 row vector ``(1, m)``."""
     Y = np.asarray(Y)

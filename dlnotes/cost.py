@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from dlnotes._validation import as_float_array, as_labels, check_shape
+from dlnotes._validation import as_float_array, as_labels, check_probabilities, check_shape
 
-# A sigmoid saturates to exactly 0.0 or 1.0 in float64 (for |z| > ~37 towards 1). Only
-# those two values are moved, to the nearest float inside (0, 1), so that log(a), 1/a and
-# 1/(1 - a) stay finite while every other prediction, and so every gradient, is exact.
-SMALLEST = np.finfo(np.float64).tiny
+# A sigmoid saturates to exactly 0.0 (for z < about -745) or 1.0 (z > about 37). Only
+# those two values are moved, to the nearest floats inside (0, 1), so that log(a) and
+# log(1 - a) stay finite while every other prediction's loss is exact.
+SMALLEST = np.nextafter(0.0, 1.0)
 LARGEST_BELOW_ONE = np.nextafter(1.0, 0.0)
 
 
@@ -24,9 +24,14 @@ def clip_probabilities(A: np.ndarray) -> np.ndarray:
 
 
 def cross_entropy_cost(A: ArrayLike, Y: ArrayLike, name: str = "A") -> float:
-    """The cost of predictions ``A`` (shape (1, m)) for labels ``Y`` (shape (1, m)), a float."""
+    """The cost of predictions ``A`` (shape (1, m)) for labels ``Y`` (shape (1, m)), a float.
+
+    Every prediction in [0, 1] is valid (a saturated 0 or 1 costs about 744 if its label
+    disagrees); anything else raises ``ValueError``.
+    """
     A = as_float_array(name, A)
     check_shape(name, A, (1, None), "predictions are a row vector, one column per example")
+    check_probabilities(name, A)
     Y = as_labels(Y, A.shape[1])
     A = clip_probabilities(A)
     m = A.shape[1]

@@ -28,9 +28,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dlnotes._progress import iterations
-from dlnotes._validation import as_float_array, as_labels, check_parameters, check_shape
+from dlnotes._validation import (
+    as_float_array,
+    as_labels,
+    check_parameters,
+    check_probabilities,
+    check_shape,
+)
 from dlnotes.activations import get_activation
-from dlnotes.cost import clip_probabilities, cross_entropy_cost
+from dlnotes.cost import cross_entropy_cost
 
 Array = NDArray[np.float64]
 
@@ -219,11 +225,12 @@ def linear_activation_backward(
 
 def deep_backward(AL: ArrayLike, Y: ArrayLike, caches: list[LayerCache]) -> dict[str, Array]:
     r"""Backward pass through L layers, starting from
-    :math:`dA^{[L]} = -\left(\frac{Y}{A^{[L]}} - \frac{1 - Y}{1 - A^{[L]}}\right)`.
+    :math:`dA^{[L]} = -\left(\frac{Y}{A^{[L]}} - \frac{1 - Y}{1 - A^{[L]}}\right)`, whose
+    product with the sigmoid's derivative is :math:`dZ^{[L]} = A^{[L]} - Y`.
 
     Parameters
     ----------
-    AL : ndarray of shape (1, m), the output of ``deep_forward``
+    AL : ndarray of shape (1, m), the output of ``deep_forward``, values in [0, 1]
     Y : ndarray of shape (1, m)
     caches : list of L LayerCache from ``deep_forward``
 
@@ -233,15 +240,19 @@ def deep_backward(AL: ArrayLike, Y: ArrayLike, caches: list[LayerCache]) -> dict
     """
     AL = as_float_array("AL", AL)
     check_shape("AL", AL, (1, None), "AL is a row vector of predictions")
+    check_probabilities("AL", AL)
     Y = as_labels(Y, AL.shape[1])
     L = len(caches)
-    AL = clip_probabilities(AL)  # so that 1/AL and 1/(1 - AL) stay finite
-    dA = -(Y / AL - (1.0 - Y) / (1.0 - AL))  # (1, m)
+    # The sigmoid layer's dZ[L] = dA[L] * AL (1 - AL) simplifies to AL - Y: exact and
+    # finite for every AL in [0, 1], where dA[L] itself is infinite at a saturated 0 or 1
+    # (and clipping AL would change the gradient of every confident prediction).
+    linear_cache, _ = caches[L - 1]
     grads = {}
-    for l in range(L, 0, -1):
-        activation = "sigmoid" if l == L else "relu"
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, linear_cache)
+    grads[f"dA{L - 1}"] = dA  # (n[L-1], m)
+    for l in range(L - 1, 0, -1):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
-            dA, caches[l - 1], activation
+            dA, caches[l - 1], "relu"
         )
         grads[f"dA{l - 1}"] = dA
     return grads

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dlnotes._progress import iterations
-from dlnotes._validation import as_float_array, as_labels, check_shape
+from dlnotes._validation import as_float_array, as_labels, check_probabilities, check_shape
 from dlnotes.activations import sigmoid
 from dlnotes.cost import cross_entropy_cost
 
@@ -86,6 +86,7 @@ def backward(X: ArrayLike, A: ArrayLike, Y: ArrayLike) -> dict[str, Array | floa
     m = X.shape[1]
     A = as_float_array("A", A)
     check_shape("A", A, (1, m), "A comes from forward(w, b, X): one column per example")
+    check_probabilities("A", A)
     Y = as_labels(Y, m)
     dZ = A - Y  # (1, m)
     dw = (X @ dZ.T) / m  # (n_x, 1)

@@ -23,7 +23,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dlnotes._progress import iterations
-from dlnotes._validation import as_float_array, as_labels, check_parameters, check_shape
+from dlnotes._validation import (
+    as_float_array,
+    as_labels,
+    check_parameters,
+    check_probabilities,
+    check_shape,
+)
 from dlnotes.activations import sigmoid
 from dlnotes.cost import cross_entropy_cost
 
@@ -113,6 +119,7 @@ def backward_propagation(parameters: dict, cache: dict, X: ArrayLike, Y: ArrayLi
     A2 = as_float_array("cache['A2']", cache["A2"])
     check_shape("cache['A1']", A1, (W2.shape[1], m), "A1 has one column per example")
     check_shape("cache['A2']", A2, (1, m), "A2 has one column per example")
+    check_probabilities("cache['A2']", A2)
 
     dZ2 = A2 - Y  # (1, m)
     dW2 = (dZ2 @ A1.T) / m  # (1, n_h)

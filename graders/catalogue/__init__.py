@@ -16,11 +16,17 @@ A source defines exactly its function. It may use ``np`` and other contract name
 chapter (``sigmoid``, ``linear_activation_backward``, ...) as free names: tests pass them
 from dlnotes in ``namespace``, notebooks take them from the learner's earlier cells.
 To add a module, add a file with ``WRONG`` and ``RIGHT``: nothing else to register.
+
+A wrong entry may also use a variable that the chapter's notebook defines before its
+exercises, as a learner would by mistake (``m_train`` instead of the argument's ``m``).
+A module lists those in ``NOTEBOOK_NAMES`` (name -> a stand-in value); tests pass them in
+``namespace``, notebooks have the real ones. ``NOTEBOOK_NAMES[module]`` merges them.
 """
 
 from __future__ import annotations
 
 import importlib
+import linecache
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -58,11 +64,13 @@ def load(impl: Implementation, namespace: dict[str, Any]) -> Callable[..., Any]:
     """Execute ``impl.source`` with ``np`` and ``namespace``; return the function it defines.
 
     The code is compiled with the file name ``<catalogue module.function: name>``, which
-    the vectorization check counts as learner code.
+    the vectorization check counts as learner code; its lines are registered with
+    ``linecache``, as IPython registers a cell's, so a check can quote the line that raised.
     """
     scope: dict[str, Any] = {"np": np, **namespace}
-    code = compile(impl.source, f"<catalogue {impl.key}: {impl.name}>", "exec")
-    exec(code, scope)
+    filename = f"<catalogue {impl.key}: {impl.name}>"
+    linecache.cache[filename] = (len(impl.source), None, impl.source.splitlines(True), filename)
+    exec(compile(impl.source, filename, "exec"), scope)
     return scope[impl.function]
 
 
@@ -89,5 +97,15 @@ def _merge(kind: str) -> dict[str, list[Implementation]]:
     return merged
 
 
+def _notebook_names() -> dict[str, dict[str, Any]]:
+    names: dict[str, dict[str, Any]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            names[info.name] = dict(getattr(module, "NOTEBOOK_NAMES", {}))
+    return names
+
+
 WRONG: dict[str, list[Implementation]] = _merge("WRONG")
 RIGHT: dict[str, list[Implementation]] = _merge("RIGHT")
+NOTEBOOK_NAMES: dict[str, dict[str, Any]] = _notebook_names()

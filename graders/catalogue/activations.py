@@ -293,6 +293,17 @@ WRONG = [
                 dZ[:, i] = np.where(Z[:, i] > 0, dA[:, i], 0.01 * dA[:, i])
             return dZ
     """, _LOOP),
+    # Both passed every check until a case had Z exactly 0 (they were RIGHT entries).
+    _impl("relu_backward", "int mask with Z >= 0", """
+        def relu_backward(dA, Z):
+            return dA * (Z >= 0).astype(int)
+    """, r"wrong where Z is exactly 0.*ReLU's derivative at 0.*\(0\).*Z > 0, not Z >= 0"),
+    _impl("leaky_relu_backward", "slope array, 0.01 only where Z < 0", """
+        def leaky_relu_backward(dA, Z):
+            slope = np.ones_like(Z)
+            slope[Z < 0] = 0.01
+            return dA * slope
+    """, r"wrong where Z is exactly 0.*leaky ReLU's derivative at 0.*\(0\.01\)"),
 ]  # fmt: skip
 
 RIGHT = [
@@ -372,7 +383,7 @@ RIGHT = [
     """),
     _impl("relu_backward", "multiply by an int mask", """
         def relu_backward(dA, Z):
-            return dA * (Z >= 0).astype(int)
+            return dA * (Z > 0).astype(int)
     """),
     _impl("relu_backward", "heaviside", """
         def relu_backward(dA, Z):
@@ -391,7 +402,7 @@ RIGHT = [
     _impl("leaky_relu_backward", "slope array from a mask", """
         def leaky_relu_backward(dA, Z):
             slope = np.ones_like(Z)
-            slope[Z < 0] = 0.01
+            slope[Z <= 0] = 0.01
             return dA * slope
     """),
     _impl("leaky_relu_backward", "maximum of 0.01 and the step", """

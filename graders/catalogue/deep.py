@@ -4,7 +4,8 @@
 Free names a source may use: ``np`` and the chapter's contract names ``sigmoid``,
 ``relu``, ``sigmoid_backward``, ``relu_backward``, ``linear_forward``,
 ``linear_activation_forward``, ``deep_forward``, ``linear_backward``,
-``linear_activation_backward``. Each wrong entry's ``diagnosis`` is a regular
+``linear_activation_backward``, and in a wrong entry the notebook's ``m``
+(``NOTEBOOK_NAMES``). Each wrong entry's ``diagnosis`` is a regular
 expression that the check's failure message must match.
 """
 
@@ -250,7 +251,9 @@ def deep_forward(X, parameters):
 
 # --- compute_cost ----------------------------------------------------------------------
 
-WRONG_COST, RIGHT_COST = cost_implementations("AL")
+NOTEBOOK_NAMES = {"m": 7}  # the notebook's shape-table example: layer_dims, m = [...], 7
+
+WRONG_COST, RIGHT_COST = cost_implementations("AL", "m")
 
 # --- linear_backward -------------------------------------------------------------------
 
@@ -279,6 +282,10 @@ WRONG_LINEAR_BACKWARD = _variants(LINEAR_BACKWARD, _LB_OK, [
      "dW = -np.dot(dZ, A_prev.T) / m\n    db = -np.sum("),
     ("m_from_wrong_axis", r"A_prev\.shape\[1\]", "A_prev.shape[1]", "A_prev.shape[0]"),
     ("returns_dZ_too", r"expected 3", "return dA_prev, dW, db", "return dA_prev, dW, db, dZ"),
+    ("notebook_m", r"dW is divided by 7 instead of m = 5.*not from a variable of the notebook",
+     "    m = A_prev.shape[1]\n", "    # m: the notebook's own\n"),
+    ("rounded", r"dW is rounded to 5 decimals", "dW = np.dot(dZ, A_prev.T) / m",
+     "dW = np.round(np.dot(dZ, A_prev.T) / m, 5)"),
 ])
 RIGHT_LINEAR_BACKWARD = [
     right(LINEAR_BACKWARD, "textbook", _LB_OK),
@@ -415,6 +422,10 @@ WRONG_DEEP_BACKWARD = _variants(DEEP_BACKWARD, _DB_OK, [
     ("stops_before_first_layer", r"missing key.*dW1", "reversed(range(L - 1))",
      "reversed(range(1, L - 1))"),
 
+    ("AL_clipped_to_1e-15", r"AL is clipped to \[1e-15, 1 - 1e-15\].*do not clip AL",
+     "    dAL = -(", "    AL = np.clip(AL, 1e-15, 1 - 1e-15)\n    dAL = -("),
+    ("AL_clipped_to_1e-7", r"AL is clipped to \[1e-07, 1 - 1e-07\]",
+     "    dAL = -(", "    AL = np.clip(AL, 1e-7, 1 - 1e-7)\n    dAL = -("),
     ("AL_modified_in_place", r"modified its input AL",
      "    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))\n",
      "    dAL = AL\n    dAL -= Y\n    dAL /= AL * (1 - AL)\n"),
@@ -560,6 +571,8 @@ WRONG_PREDICT = _variants(PREDICT, _PR_OK, [
             p[0, i] = 1
 """),
     ("returns_accuracy_too", r"tuple|ndarray", "return p", "return p, float(np.mean(p))"),
+    # A RIGHT entry ("where_float") until a case had AL exactly 0.5.
+    ("greater_equal", r"1\.0 where AL is exactly 0\.5.*use >, not >=", "AL > 0.5", "AL >= 0.5"),
 ])
 RIGHT_PREDICT = [
     right(PREDICT, "textbook", _PR_OK),
@@ -570,7 +583,7 @@ def predict(parameters, X):
     right(PREDICT, "where_float", """\
 def predict(parameters, X):
     AL, _ = deep_forward(X, parameters)
-    return np.where(AL >= 0.5, 1.0, 0.0)
+    return np.where(AL > 0.5, 1.0, 0.0)
 """),
     right(PREDICT, "greater_equal_out", """\
 def predict(parameters, X):

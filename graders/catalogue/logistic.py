@@ -1,6 +1,7 @@
 """Catalogue: chapter-2 logistic regression ``forward``, ``compute_cost``, ``backward``.
 
-Free names: ``sigmoid`` (the learner's own, from chapter 1).
+Free names: ``sigmoid`` (the learner's own, from chapter 1), and in a wrong entry the
+notebook's ``m_train`` (``NOTEBOOK_NAMES``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ def _impl(function: str, name: str, source: str, diagnosis: str | None = None):
 
 _LOOP = "not vectorized"
 
+NOTEBOOK_NAMES = {"m_train": 456}  # the notebook's training set size (breast cancer)
+
 WRONG = [
     # ------------------------------------------------------------------ forward
     _impl("forward", "w not transposed", """
@@ -26,6 +29,14 @@ WRONG = [
         def forward(w, b, X):
             return sigmoid(np.dot(w.T, X))
     """, r"bias is missing"),
+    _impl("forward", "bias added after the sigmoid", """
+        def forward(w, b, X):
+            return sigmoid(np.dot(w.T, X)) + b
+    """, r"bias is added after the sigmoid"),
+    _impl("forward", "rounded to 6 decimals", """
+        def forward(w, b, X):
+            return np.round(sigmoid(np.dot(w.T, X) + b), 6)
+    """, r"A is rounded to 6 decimals"),
     _impl("forward", "bias subtracted", """
         def forward(w, b, X):
             return sigmoid(w.T @ X - b)
@@ -143,10 +154,61 @@ WRONG = [
             m = A.shape[1]
             total = 0.0
             for i in range(m):
-                a, y = A[0, i], float(Y[0, i])
+                a, y = min(max(A[0, i], 1e-15), 1 - 1e-15), float(Y[0, i])
                 total += -(y * np.log(a) + (1 - y) * np.log(1 - a))
             return total / m
     """, _LOOP),
+    _impl("compute_cost", "unclipped: nan where A saturates", """
+        def compute_cost(A, Y):
+            m = A.shape[1]
+            return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
+    """, r"exactly 0\.0 and 1\.0 \(a saturated sigmoid\).*clip A just inside \(0, 1\)"),
+    _impl("compute_cost", "float() of the unsummed losses", """
+        def compute_cost(A, Y):
+            m = A.shape[1]
+            A = np.clip(A, 1e-15, 1 - 1e-15)
+            return float(-(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
+    """, r"float\(\) converts one number.*sum a \(1, m\) row of losses.*raised at your line 4: "
+         r"return float\(-\(Y \* np\.log\(A\)"),
+    _impl("compute_cost", "rounded to 4 decimals", """
+        def compute_cost(A, Y):
+            A = np.clip(A, 1e-15, 1 - 1e-15)
+            return round(float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))), 4)
+    """, r"cost is rounded to 4 decimals"),
+    _impl("compute_cost", "outer products, summed", """
+        def compute_cost(A, Y):
+            m = A.shape[1]
+            Y = Y.astype(float)
+            A = np.clip(A, 1e-15, 1 - 1e-15)
+            return float(-np.sum(np.dot(Y.T, np.log(A)) + np.dot((1 - Y).T, np.log(1 - A))) / m)
+    """, r"sums an \(m, m\) outer product"),
+    _impl("compute_cost", "one term an outer product", """
+        def compute_cost(A, Y):
+            m = A.shape[1]
+            Y = Y.astype(float)
+            A = np.clip(A, 1e-15, 1 - 1e-15)
+            cost = np.dot(Y, np.log(A).T) + np.sum(np.dot((1 - Y).T, np.log(1 - A)))
+            return float(np.squeeze(-cost / m))
+    """, r"sums an \(m, m\) outer product"),
+    _impl("compute_cost", "outer products, not summed", """
+        def compute_cost(A, Y):
+            m = A.shape[1]
+            Y = Y.astype(float)
+            A = np.clip(A, 1e-15, 1 - 1e-15)
+            return -(np.dot(Y.T, np.log(A)) + np.dot((1 - Y).T, np.log(1 - A))) / m
+    """, r"shape \(5, 5\), expected a number: an \(m, m\) outer product"),
+    _impl("compute_cost", "np.dot of two rows: the second term's .T missing", """
+        def compute_cost(A, Y):
+            m = A.shape[1]
+            A = np.clip(A, 1e-15, 1 - 1e-15)
+            cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A))) / m
+            return float(np.squeeze(cost))
+    """, r"np\.dot of two arrays of the same shape.*np\.dot\(Y, np\.log\(A\)\.T\)"),
+    _impl("compute_cost", "the notebook's m_train", """
+        def compute_cost(A, Y):
+            A = np.clip(A, 1e-15, 1 - 1e-15)
+            return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m_train)
+    """, r"divided by \d+ instead of m = 5.*not from a variable of the notebook"),
     # ----------------------------------------------------------------- backward
     _impl("backward", "dZ = Y - A", """
         def backward(X, A, Y):
@@ -218,6 +280,17 @@ WRONG = [
             A -= Y
             return {"dw": X @ A.T / m, "db": float(np.sum(A) / m)}
     """, r"modified its input A"),
+    _impl("backward", "the notebook's m_train", """
+        def backward(X, A, Y):
+            dZ = A - Y
+            return {"dw": X @ dZ.T / m_train, "db": float(np.sum(dZ) / m_train)}
+    """, r"dw is divided by \d+ instead of m = 5.*not from a variable of the notebook"),
+    _impl("backward", "rounded gradients", """
+        def backward(X, A, Y):
+            m = X.shape[1]
+            dZ = A - Y
+            return {"dw": np.round(X @ dZ.T / m, 4), "db": round(float(np.sum(dZ) / m), 4)}
+    """, r"dw is rounded to 4 decimals"),
     _impl("backward", "loops over the examples", """
         def backward(X, A, Y):
             n_x, m = X.shape
@@ -251,23 +324,27 @@ RIGHT = [
     _impl("compute_cost", "textbook formula, labels as given", """
         def compute_cost(A, Y):
             m = A.shape[1]
+            A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
             return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
     """),
     _impl("compute_cost", "mean of the losses", """
         def compute_cost(A, Y):
             Y = Y.astype(float)
+            A = np.clip(A, 1e-15, 1 - 1e-15)
             return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
     """),
     _impl("compute_cost", "np.dot, squeezed", """
         def compute_cost(A, Y):
             Y = np.asarray(Y, dtype=float)
             m = A.shape[1]
+            A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
             cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m
             return float(np.squeeze(cost))
     """),
     _impl("compute_cost", "np.squeeze: a 0-d array", """
         def compute_cost(A, Y):
             m = A.shape[1]
+            A = np.clip(A, 1e-15, 1 - 1e-15)
             cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m
             return np.squeeze(cost)
     """),
@@ -276,9 +353,9 @@ RIGHT = [
             p = np.where(Y == 1, A, 1 - A)
             return -np.log(p).sum() / A.shape[1]
     """),
-    _impl("compute_cost", "clipped like Keras (epsilon 1e-7)", """
+    _impl("compute_cost", "clipped with epsilon 1e-12", """
         def compute_cost(A, Y):
-            eps = 1e-7
+            eps = 1e-12
             A = np.clip(A, eps, 1 - eps)
             return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
     """),

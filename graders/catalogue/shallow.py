@@ -1,11 +1,14 @@
 """Wrong and right implementations of the chapter 3 (shallow network) exercises.
 
 Free names a source may use: ``np``, ``sigmoid``, ``tanh``, ``tanh_backward``,
-``relu``, ``relu_backward``. Each wrong entry's ``diagnosis`` is a regular expression
+``relu``, ``relu_backward``, and in a wrong entry the notebook's data ``X``
+(``NOTEBOOK_NAMES``). Each wrong entry's ``diagnosis`` is a regular expression
 that the check's failure message must match.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from graders.catalogue import Implementation
 
@@ -66,6 +69,20 @@ WRONG_FORWARD = [
     wrong(FORWARD, "forgot_b2", r"forgot the bias b2", _forward(
         _FORWARD_OK.replace("np.dot(W2, A1) + b2", "np.dot(W2, A1)")
         + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "b2_after_sigmoid", r"bias is added after the sigmoid", _forward(
+        _FORWARD_OK.replace("np.dot(W2, A1) + b2", "np.dot(W2, A1)")
+        .replace("A2 = sigmoid(Z2)", "A2 = sigmoid(Z2) + b2")
+        + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "b1_after_tanh", r"bias is added after tanh", _forward(
+        _FORWARD_OK.replace("np.dot(W1, X) + b1", "np.dot(W1, X)")
+        .replace("A1 = np.tanh(Z1)", "A1 = np.tanh(Z1) + b1")
+        + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
+    wrong(FORWARD, "biases_after_activations", r"biases are added after the activations",
+          _forward(_FORWARD_OK.replace("np.dot(W1, X) + b1", "np.dot(W1, X)")
+                   .replace("A1 = np.tanh(Z1)", "A1 = np.tanh(Z1) + b1")
+                   .replace("np.dot(W2, A1) + b2", "np.dot(W2, A1)")
+                   .replace("A2 = sigmoid(Z2)", "A2 = sigmoid(Z2) + b2")
+                   + '    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}\n')),
     wrong(FORWARD, "cache_z_a_swapped", r"Z1.*swapped", _forward(
         _FORWARD_OK + '    return A2, {"Z1": A1, "A1": Z1, "Z2": Z2, "A2": A2}\n')),
     wrong(FORWARD, "cache_missing_keys", r"missing key.*Z1", _forward(
@@ -219,14 +236,21 @@ def backward_propagation(parameters, cache, X, Y):
 
 
 
-def cost_implementations(A: str) -> tuple[list[Implementation], list[Implementation]]:
+_OTHER_M = r"divided by \d+ instead of m = 5.*not from a variable of the notebook"
+
+
+def cost_implementations(
+    A: str, notebook_m: str
+) -> tuple[list[Implementation], list[Implementation]]:
     """Wrong and right ``compute_cost(A, Y)`` sources, with ``A`` the name of the output
-    (``"A2"`` in chapter 3, ``"AL"`` in chapter 4)."""
+    (``"A2"`` in chapter 3, ``"AL"`` in chapter 4) and ``notebook_m`` an expression for
+    the number of examples of the notebook's own data (a global), mistaken for this m."""
 
     def cost(body: str) -> str:
         return f"def compute_cost({A}, Y):\n    m = Y.shape[1]\n" + body.replace("A", A)
 
     ok = "np.multiply(Y, np.log(A)) + np.multiply(1 - Y, np.log(1 - A))"
+    clip = "    A = np.clip(A, 1e-15, 1 - 1e-15)\n"
     wrongs = [
         ("no_division_by_m", r"times too large", f"    return float(-np.sum({ok}))\n"),
         ("m_from_wrong_axis", r"times too large.*Y\.shape\[1\]",
@@ -250,30 +274,49 @@ def cost_implementations(A: str) -> tuple[list[Implementation], list[Implementat
          "    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - Y)) / m)\n"),
         ("loop_over_examples", r"loop",
          "    cost = 0.0\n    for i in range(m):\n"
-         "        a, y = A[0, i], Y[0, i]\n"
+         "        a, y = min(max(A[0, i], 1e-15), 1 - 1e-15), Y[0, i]\n"
          "        cost -= y * np.log(a) + (1 - y) * np.log(1 - a)\n"
          "    return float(cost / m)\n"),
+        ("unclipped", r"exactly 0\.0 and 1\.0 \(a saturated sigmoid\).*clip A\w just inside",
+         f"    return float(-np.sum({ok}) / m)\n"),
+        ("float_of_unsummed_losses", r"float\(\) converts one number.*raised at your line 4: "
+         r"return float\(-\(np\.multiply", clip + f"    return float(-({ok}) / m)\n"),
+        ("rounded", r"cost is rounded to 3 decimals",
+         clip + f"    return round(float(-np.sum({ok}) / m), 3)\n"),
+        ("outer_products_summed", r"sums an \(m, m\) outer product", clip
+         + "    Y = Y.astype(float)\n"
+         "    cost = np.sum(np.dot(Y.T, np.log(A)) + np.dot((1 - Y).T, np.log(1 - A)))\n"
+         "    return float(-cost / m)\n"),
+        ("dot_of_two_rows", r"np\.dot of two arrays of the same shape", clip
+         + "    cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A))) / m\n"
+         "    return float(np.squeeze(cost))\n"),
     ]
     rights = [
-        ("textbook", f"    Y = Y.astype(float)\n    cost = -np.sum({ok}) / m\n"
+        ("textbook", "    A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))\n"
+         f"    Y = Y.astype(float)\n    cost = -np.sum({ok}) / m\n"
          "    return float(np.squeeze(cost))\n"),
-        ("dot_and_squeeze",
-         "    Y = np.asarray(Y, dtype=float)\n"
+        ("dot_and_squeeze", clip
+         + "    Y = np.asarray(Y, dtype=float)\n"
          "    cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m\n"
          "    return np.squeeze(cost).item()\n"),
-
-        ("mean_numpy_scalar",
+        ("mean_numpy_scalar", "    A = np.clip(A, 1e-12, 1 - 1e-12)\n"
          "    Y = 1.0 * Y\n    return -np.mean(Y * np.log(A) + (1 - Y) * np.log1p(-A))\n"),
         ("where_and_item",
          "    p = np.where(Y == 1, A, 1 - A)\n    return (-np.log(p).sum() / m).item()\n"),
     ]
+    global_m = f"def compute_cost({A}, Y):\n" + (
+        clip + f"    return float(-np.sum({ok}) / {notebook_m})\n"
+    ).replace("A", A)
     return (
-        [wrong("compute_cost", n, d, cost(b)) for n, d, b in wrongs],
+        [wrong("compute_cost", n, d, cost(b)) for n, d, b in wrongs]
+        + [wrong("compute_cost", "notebook_m", _OTHER_M, global_m)],
         [right("compute_cost", n, cost(b)) for n, b in rights],
     )
 
 
-WRONG_COST, RIGHT_COST = cost_implementations("A2")
+NOTEBOOK_NAMES = {"X": np.zeros((2, 400))}  # the notebook's planar data set: 400 examples
+
+WRONG_COST, RIGHT_COST = cost_implementations("A2", "X.shape[1]")
 
 WRONG = {FORWARD: WRONG_FORWARD, "compute_cost": WRONG_COST, BACKWARD: WRONG_BACKWARD}
 RIGHT = {FORWARD: RIGHT_FORWARD, "compute_cost": RIGHT_COST, BACKWARD: RIGHT_BACKWARD}

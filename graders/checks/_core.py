@@ -76,6 +76,7 @@ from graders.checks._diagnose import (
     exception_diagnosis,
     fallback,
     key_message,
+    learner_line,
     rel_diff,
 )
 from graders.checks._tamper import NP, integrity_problem, seal
@@ -131,8 +132,10 @@ class Scalar:
             out[key] = NP.array(value, copy=True)
             return
         if kind is NP.ndarray:
+            outer = value.ndim == 2 and value.shape[0] == value.shape[1] > 1
+            hint = _OUTER_HINT if outer else self.hint
             raise CheckFailure(
-                f"{key} is an array of shape {value.shape}, expected a number: {self.hint}"
+                f"{key} is an array of shape {value.shape}, expected a number: {hint}"
             )
         raise CheckFailure(f"{key} is {_describe(value)}, expected a float: {self.hint}")
 
@@ -180,6 +183,13 @@ class Tuple:
             )
         for item, spec in zip(value, self.items, strict=True):
             spec.flatten(item, f"{path}.{spec.name}" if path else spec.name, out)
+
+
+_OUTER_HINT = (
+    "an (m, m) outer product, a column times a row such as np.dot(Y.T, np.log(A)), pairs "
+    "every label with every prediction; pair each label with its own prediction, "
+    "np.dot(Y, np.log(A).T) or np.sum(Y * np.log(A))"
+)
 
 
 def _describe(value: Any) -> str:
@@ -347,11 +357,17 @@ class Spec:
 
         loops, small, large = _vectorized.loops_over_examples(call_with_m)
         if loops:
-            raise CheckFailure(
-                f"{self.function} is not vectorized: it runs {small} Python lines for m = 4 "
-                f"examples and {large} for m = 40, so it loops over the examples; use "
-                "whole-array numpy operations (np.dot, broadcasting, axis=...) instead"
-            )
+            raise CheckFailure(self.vectorization_message(small, large))
+
+    def vectorization_message(self, small: int, large: int) -> str | None:
+        """The diagnosis for ``small`` and ``large`` line counts (m = 4 and m = 40), or None."""
+        if (large - small) * 2 < 40 - 4:
+            return None
+        return (
+            f"{self.function} is not vectorized: it runs {small} Python lines for m = 4 "
+            f"examples and {large} for m = 40, so it loops over the examples; use "
+            "whole-array numpy operations (np.dot, broadcasting, axis=...) instead"
+        )
 
 
 def _short(value: Any) -> str:
@@ -418,24 +434,34 @@ def _quietly(call: Callable[[], Any], fp: set[str]) -> Any:
 
 
 # ------------------------------------------------------------------------------ checks
-def run_check(spec: Spec, fn: Callable[..., Any], *, hidden: bool = False) -> str:
-    """The kernel-side check: every case, then vectorization; returns the success line."""
+def run_check(
+    spec: Spec, fn: Callable[..., Any], *, hidden: bool = False, case: str | None = None
+) -> str:
+    """The kernel-side check: every case, then vectorization; returns the success line.
+
+    ``case`` names one visible case: only that one runs (no vectorization check), to
+    reproduce a failure. A failing visible case's message says how to rerun it, and quotes
+    the learner's line when their function raised.
+    """
     __tracebackhide__ = True  # IPython and pytest show the learner's frames, not ours
     _require_integrity()
     if not callable(fn):
         raise CheckFailure(f"{spec.function}: expected a function, got {_describe(fn)}")
     worst, worst_grad = 0.0, None
-    cases = spec.cases(hidden=hidden)
-    for case in cases:
-        label = spec.label(case)
+    cases = spec.cases(hidden=hidden) if case is None else _named_case(spec, case, hidden)
+    for one in cases:
+        label = spec.label(one)
         try:
-            rel, grad = _run_case(spec, fn, case, label)
+            rel, grad = _run_case(spec, fn, one, label)
         except CheckFailure as failure:
             _require_integrity()
-            raise CheckFailure(_explain_labels(spec, fn, case, str(failure))) from None
+            message = _explain_labels(spec, fn, one, str(failure))
+            raise CheckFailure(_kernel_message(spec, one, message, failure)) from None
         worst = max(worst, rel)
         if grad is not None:
             worst_grad = max(worst_grad or 0.0, grad)
+    if case is not None:
+        return f"✓ {spec.function}: case {case!r} (rel. diff {worst:.1g})"
     spec.vectorization(fn)
     _require_integrity()
     if worst_grad is None:
@@ -444,6 +470,30 @@ def run_check(spec: Spec, fn: Callable[..., Any], *, hidden: bool = False) -> st
         f"✓ {spec.function}: {len(cases)} cases, matches the reference (max rel. diff "
         f"{worst:.1g}) and numerical gradients (max rel. diff {worst_grad:.1g})"
     )
+
+
+def _named_case(spec: Spec, name: str, hidden: bool) -> list[Case]:
+    if hidden:
+        raise ValueError("case= reruns one visible case; hidden cases cannot be chosen")
+    found = [c for c in spec.cases() if c.name == name]
+    if not found:
+        names = ", ".join(repr(c.name) for c in spec.cases())
+        raise ValueError(f"{spec.function} has no case {name!r}; its cases are {names}")
+    return found[:1]
+
+
+def _kernel_message(spec: Spec, case: Case, message: str, failure: BaseException) -> str:
+    """Add, in the learner's kernel only, the line of theirs that raised and (for a visible
+    case) how to rerun it. The trusted grader never sees these: they quote the learner's
+    source, and a hidden case must stay anonymous."""
+    cause = failure.__cause__
+    line = learner_line(cause) if cause is not None else None
+    if line:
+        message += f"; raised at your {line}"
+    if not case.hidden:
+        name = spec.function
+        message += f"; rerun this case: check_{name}({name}, case={case.name!r})"
+    return message
 
 
 def _run_case(spec: Spec, fn, case: Case, label: str) -> tuple[float, float | None]:
@@ -491,19 +541,19 @@ def _require_integrity() -> None:
 
 
 def make_check(spec: Spec) -> Callable[..., None]:
-    """The learner-facing ``check_<function>(fn, *, hidden=False)`` for a spec."""
+    """The learner-facing ``check_<function>(fn, *, hidden=False, case=None)`` for a spec."""
     run = run_check
     say = print
 
-    def check(fn: Callable[..., Any], *, hidden: bool = False) -> None:
+    def check(fn: Callable[..., Any], *, hidden: bool = False, case: str | None = None) -> None:
         __tracebackhide__ = True
-        say(run(spec, fn, hidden=hidden))
+        say(run(spec, fn, hidden=hidden, case=case))
 
     check.__name__ = check.__qualname__ = f"check_{spec.function}"
     check.__doc__ = (
         f"Check a learner's ``{spec.function}`` against dlnotes.{spec.module}.{spec.function}."
         "\n\nPrints one line on success; raises AssertionError with a diagnosis otherwise."
-        " ``hidden=True`` adds the hidden cases."
+        " ``hidden=True`` adds the hidden cases; ``case=<name>`` reruns one visible case."
     )
     return check
 

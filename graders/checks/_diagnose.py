@@ -18,8 +18,11 @@ the expected arrays of a hidden case.
 
 from __future__ import annotations
 
+import linecache
+import os
 import re
 import sys
+import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from graders.checks._tamper import NP, seal
+
+_round = np.round
 
 Diagnosis = Callable[["Evidence"], "str | None"]
 
@@ -179,9 +184,51 @@ def ratio_diagnosis(ev: Evidence) -> str | None:
     for factor, message in checks:
         if m != 1 and abs(c / factor - 1) < 1e-6:
             return message
-    if abs(c - 1) < 1e-9 or got.size < 2:  # any number is a multiple of another number
-        return None
+    if abs(c - 1) < 1e-3 or got.size < 2:  # any number is a multiple of another number
+        return None  # (and a factor that shows as 1 is no scale: rounding is diagnosed apart)
     return f"{key} is off by a constant factor of {c:.4g}: look for a wrong constant or scale"
+
+
+def other_m_diagnosis(ev: Evidence) -> str | None:
+    """The output is divided by some count N other than this case's m (not a small multiple
+    of m): the m of another data set, typically a notebook variable such as ``m_train``."""
+    if ev.stage != "value" or ev.m < 2:
+        return None
+    got, want = ev.got[ev.key], ev.expected[ev.key]
+    if got.shape != want.shape or not bool(NP.all(NP.isfinite(got))):
+        return None
+    norm = float(NP.sum(NP.multiply(want, want)))
+    c = float(NP.sum(NP.multiply(got, want))) / norm if norm else 0.0
+    if c <= 0.0 or not close(got, NP.multiply(c, want), 1e-9, 1e-15):
+        return None
+    n = ev.m / c
+    count = round(n)
+    if not 2 <= count <= 10**6 or abs(n - count) > 1e-6 * count:
+        return None
+    if count % ev.m == 0 and count // ev.m <= 10:  # a small constant factor, not another m
+        return None
+    return (
+        f"{ev.key} is divided by {count} instead of m = {ev.m}, the number of examples of "
+        "this call: take m from the function's own arguments (their number of columns), "
+        "not from a variable of the notebook such as m_train"
+    )
+
+
+def rounding_diagnosis(ev: Evidence) -> str | None:
+    """The output is the reference rounded to a number of decimals."""
+    if ev.stage != "value":
+        return None
+    got, want = ev.got[ev.key], ev.expected[ev.key]
+    if got.shape != want.shape or not bool(NP.all(NP.isfinite(want))):
+        return None
+    for decimals in range(13):
+        rounded = _round(want, decimals)
+        if close(got, rounded, 1e-12, 1e-15):
+            return (
+                f"{ev.key} is rounded to {decimals} decimals: return the full-precision "
+                "value and round only when you print it"
+            )
+    return None
 
 
 def input_diagnosis(ev: Evidence) -> str | None:
@@ -285,6 +332,8 @@ GENERIC: tuple[Diagnosis, ...] = (
     dtype_diagnosis,
     nonfinite_diagnosis,
     input_diagnosis,
+    rounding_diagnosis,
+    other_m_diagnosis,
     ratio_diagnosis,
     transpose_diagnosis,
 )
@@ -316,9 +365,18 @@ def _agrees(ev: Evidence, key: str) -> bool:
     return got.shape == want.shape and close(got, want, 1e-7, 1e-12)
 
 
+_TO_SCALAR = r"only (length-1|0-dimensional|size-1) arrays? can be converted"
+_MATH_HINT = "math.exp / math.log work on single numbers: use np.exp / np.log on whole arrays"
+_FLOAT_HINT = (
+    "float() converts one number, not an array (numpy converts only 0-d arrays): sum a "
+    "(1, m) row of losses over the examples first, or np.squeeze a (1, 1) result of np.dot"
+)
+
 _EXCEPTIONS: tuple[tuple[str, str], ...] = (
-    (r"only (length-1|0-dimensional|size-1) arrays? can be converted",
-     "math.exp / math.log work on single numbers: use np.exp / np.log on whole arrays"),
+    (r"shapes \((\d+),(\d+)\) and \(\1,\2\) not aligned",
+     "np.dot of two arrays of the same shape (two (1, m) rows, say) is undefined: to sum a "
+     "product over the examples, transpose the second one, np.dot(Y, np.log(A).T) (a (1, m) "
+     "by (m, 1) product), or use np.sum(Y * np.log(A))"),
     (r"boolean (subtract|negative)",
      "labels may come as booleans, which numpy cannot subtract or negate: convert them "
      "first, e.g. Y = Y.astype(float)"),
@@ -346,10 +404,72 @@ def exception_diagnosis(function: str, exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
         return f"{function} called exit() or sys.exit(): return a value instead"
     text = f"{type(exc).__name__}: {exc}"
+    if re.search(_TO_SCALAR, str(exc)):
+        return f"{function} raised {text}; {_scalar_hint(exc)}"
     for pattern, hint in _EXCEPTIONS:
         if re.search(pattern, str(exc)):
             return f"{function} raised {text}; {hint}"
     return f"{function} raised {text}"
+
+
+def _scalar_hint(exc: BaseException) -> str:
+    """Which single-number function got an array: read the names the failing code uses."""
+    frame = learner_frame(exc)
+    names = set(frame.tb_frame.f_code.co_names) if frame is not None else set()
+    uses_math = "math" in names
+    uses_float = bool(names & {"float", "int"})
+    if uses_float and not uses_math:
+        return _FLOAT_HINT
+    if uses_math and not uses_float:
+        return _MATH_HINT
+    return f"{_MATH_HINT}; {_FLOAT_HINT}"
+
+
+# ------------------------------------------------------------- the learner's own line
+
+_LINE_LIMIT = 100
+
+
+def _not_learner_dirs() -> tuple[str, ...]:
+    """Folders whose code is ours or a library's, never the learner's cell."""
+    import dlnotes  # the package of references (lazily: it imports this package's kin)
+
+    paths = sysconfig.get_paths()
+    folders = [paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")]
+    folders += [os.path.dirname(m.__file__) for m in (np, dlnotes)]
+    folders.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # graders
+    return tuple(os.path.join(os.path.realpath(f), "") for f in folders)
+
+
+def learner_frame(exc: BaseException):
+    """The last traceback entry of ``exc`` in the learner's code (not in graders, dlnotes,
+    numpy or any installed library), or None."""
+    found = None
+    skip = _not_learner_dirs()
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        ours = os.path.isabs(filename) and os.path.realpath(filename).startswith(skip)
+        if not ours and not filename.startswith("<frozen"):
+            found = tb
+        tb = tb.tb_next
+    return found
+
+
+def learner_line(exc: BaseException) -> str | None:
+    """``"line N: <source>"`` of the learner's line that raised ``exc``: whitespace collapsed,
+    control characters dropped, at most about 100 characters; None without a source."""
+    tb = learner_frame(exc)
+    if tb is None:
+        return None
+    filename, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+    source = " ".join(linecache.getline(filename, lineno).split())
+    source = "".join(ch for ch in source if ch.isprintable())
+    if not source:
+        return None
+    if len(source) > _LINE_LIMIT:
+        source = source[: _LINE_LIMIT - 3].rstrip() + "..."
+    return f"line {lineno}: {source}"
 
 
 seal(sys.modules[__name__])

@@ -79,12 +79,17 @@ def cross_entropy_of_logits(Z, Y):
 # --- the shallow network and its mistake models -----------------------------------------
 
 
-def shallow_forward(X, p: dict, hidden="tanh", output="sigmoid", bias1=True, bias2=True):
-    """``{"Z1", "A1", "Z2", "A2"}`` of the 2-layer network, optionally with one mistake."""
-    Z1 = _matmul(p["W1"], X) + (p["b1"] if bias1 else 0.0)
-    A1 = ACTIVATIONS[hidden](Z1)
-    Z2 = _matmul(p["W2"], A1) + (p["b2"] if bias2 else 0.0)
-    return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": ACTIVATIONS[output](Z2)}
+def shallow_forward(
+    X, p: dict, hidden="tanh", output="sigmoid", bias1=True, bias2=True, late_bias=()
+):
+    """``{"Z1", "A1", "Z2", "A2"}`` of the 2-layer network, optionally with one mistake;
+    the layers in ``late_bias`` add their bias after the activation, ``g(W A) + b``."""
+    b1, b2 = (p["b1"] if bias1 else 0.0), (p["b2"] if bias2 else 0.0)
+    Z1 = _matmul(p["W1"], X) + (0.0 if 1 in late_bias else b1)
+    A1 = ACTIVATIONS[hidden](Z1) + (b1 if 1 in late_bias else 0.0)
+    Z2 = _matmul(p["W2"], A1) + (0.0 if 2 in late_bias else b2)
+    A2 = ACTIVATIONS[output](Z2) + (b2 if 2 in late_bias else 0.0)
+    return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
 def shallow_backward(p: dict, cache: dict, X, Y, derivative="tanh", dW2_input="A1"):
@@ -246,9 +251,70 @@ def cost_case(rng: np.random.Generator, m: int, dtype: str, extreme: bool = Fals
     return Case(f"m = {m}, Y {dtype}", (A, Y), m=m, extra={"label_dtype": dtype})
 
 
+COST_SATURATED_VISIBLE = (20, "float64")
+COST_SATURATED_HIDDEN = (24, "uint8")
+
+
+def saturate(case: Case) -> Case:
+    """The case with one confident right prediction of each class saturated to exactly 1.0
+    and 0.0, as a sigmoid gives for |z| > 37 (towards 1) or 745 (towards 0): the true cost
+    stays finite, an unclipped ``0 * log(0)`` is nan."""
+    A, Y = (NP.array(a, copy=True) for a in case.args)
+    ones = [i for i in range(Y.shape[1]) if Y[0, i]]
+    zeros = [i for i in range(Y.shape[1]) if not Y[0, i]]
+    A[0, ones[0]], A[0, zeros[0]] = 1.0, 0.0
+    return Case(f"{case.name}, saturated A", (A, Y), m=case.m, extra=dict(case.extra))
+
+
 def cost_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     table = COST_HIDDEN if hidden else COST_VISIBLE
-    return [cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
+    cases = [cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
+    m, dtype = COST_SATURATED_HIDDEN if hidden else COST_SATURATED_VISIBLE
+    return [*cases, saturate(cost_case(rng, m, dtype))]
+
+
+def outer_product_cost(a, y, first=True, second=True) -> float:
+    """The cost with the sum over examples of one or both terms taken over the (m, m) outer
+    product, ``np.sum(np.dot(Y.T, np.log(A)))`` = ``sum(Y) * sum(log A)``."""
+    m = a.shape[1]
+    one = NP.sum(y) * NP.sum(_log(a)) if first else NP.sum(y * _log(a))
+    zero = NP.sum(1.0 - y) * NP.sum(_log(1.0 - a)) if second else NP.sum((1.0 - y) * _log(1.0 - a))
+    return float(-(one + zero) / m)
+
+
+OUTER_PRODUCT = (
+    "the cost sums an (m, m) outer product: np.dot(Y.T, np.log({A})) pairs every label "
+    "with every prediction; pair each label with its own prediction, "
+    "np.dot(Y, np.log({A}).T) or np.sum(Y * np.log({A}))"
+)
+
+
+def outer_product_diagnoses(A: str, model) -> tuple:
+    """One diagnosis per way of writing an outer product into the cost (either term or
+    both); ``model(cost_of)`` turns ``cost_of(a, y)`` into a mistake model."""
+    message = OUTER_PRODUCT.format(A=A)
+    return tuple(
+        mistake(message, model(lambda a, y, f=f, s=s: outer_product_cost(a, y, f, s)))
+        for f, s in ((True, True), (True, False), (False, True))
+    )
+
+
+def saturated_diagnosis(A: str):
+    """A NaN or infinite cost on a case whose predictions include exact 0s and 1s."""
+
+    def diagnose(ev: Evidence) -> str | None:
+        got, a = ev.got.get("cost"), ev.inputs.get(A)
+        if ev.stage != "value" or got is None or bool(NP.all(NP.isfinite(got))):
+            return None
+        if not bool(NP.any(NP.equal(a, 0.0)) or NP.any(NP.equal(a, 1.0))):
+            return None
+        return (
+            f"the cost is {float(got)}: {A} holds predictions of exactly 0.0 and 1.0 (a "
+            "saturated sigmoid), where np.log gives -inf and 0 * log(0) is nan; clip "
+            f"{A} just inside (0, 1) first, as the instructions say"
+        )
+
+    return diagnose
 
 
 # --- the cost's mistakes, for any name of the predictions (A2, AL) ----------------------
@@ -274,7 +340,9 @@ def cost_diagnoses(A: str) -> tuple:
 
     loss = f"-[Y log {A} + (1 - Y) log(1 - {A})]"
     return (
+        saturated_diagnosis(A),
         not_finite,
+        *outer_product_diagnoses(A, model),
         mistake(
             f"the bracket is misplaced, (1 - Y * log(1 - {A})) as in the notes' typo: the "
             f"loss is {loss}",

@@ -1,10 +1,11 @@
 r"""Checks for the activation exercises: ``sigmoid``, ``sigmoid_derivative`` (chapter 1) and
 ``tanh_backward``, ``relu_backward``, ``leaky_relu_backward`` (chapter 3).
 
-Each function works elementwise on an ``(n, m)`` array (examples are columns). Inputs never
-contain exact zeros, where ReLU's derivative is a matter of convention; the random ones
-stay at least 0.01 away from 0. Numerical derivatives are complex-step ones
-(:mod:`graders.checks._gradients`), exact to rounding even where they are tiny.
+Each function works elementwise on an ``(n, m)`` array (examples are columns). Random
+inputs stay at least 0.01 away from 0; the ReLU derivatives also get one case per tier
+with exact zeros, where the instructions fix the convention (the value for z < 0).
+Numerical derivatives are complex-step ones (:mod:`graders.checks._gradients`), exact to
+rounding even where they are tiny.
 """
 
 from __future__ import annotations
@@ -52,6 +53,25 @@ def _dz_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     extreme = _extreme(rng, hidden) / (100.0 if hidden else 80.0)  # |Z| up to 10
     cases.append(Case("large |Z|", (rng.standard_normal(extreme.shape), extreme), m=4))
     return cases
+
+
+def _dz_cases_with_zeros(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    """The ``dA, Z`` cases plus one whose Z is exactly 0 in places (a ReLU's kink)."""
+    shape = (4, 6) if hidden else (3, 4)
+    Z = _z(rng, shape)
+    Z[rng.random(shape) < 0.4] = 0.0
+    Z[0, 0] = 0.0
+    zeros = Case("Z = 0 in places", (rng.standard_normal(shape), Z), m=shape[1])
+    return [*_dz_cases(rng, hidden), zeros]
+
+
+def _at_zero(slope: float, name: str):
+    """A diagnosis: ``Z >= 0`` where the instructions say ``Z > 0``."""
+    return mistake(
+        f"dZ is wrong where Z is exactly 0: the instructions take {name}'s derivative at 0 "
+        f"as its value for z < 0 ({slope:g}); compare with Z > 0, not Z >= 0",
+        lambda dA, Z: np.where(Z >= 0, dA, slope * dA),
+    )
 
 
 def _z_scaling(rng: np.random.Generator, m: int) -> Case:
@@ -245,9 +265,10 @@ RELU_BACKWARD = register(
         function="relu_backward",
         arg_names=("dA", "Z"),
         reference=ref.relu_backward,
-        make_cases=_dz_cases,
+        make_cases=_dz_cases_with_zeros,
         output=Array("dZ"),
         diagnoses=(
+            _at_zero(0.0, "ReLU"),
             mistake(
                 "the ReLU mask is taken from dA: the derivative depends on Z (where Z > 0)",
                 lambda dA, Z: dA * (dA > 0),
@@ -311,9 +332,10 @@ LEAKY_RELU_BACKWARD = register(
         function="leaky_relu_backward",
         arg_names=("dA", "Z"),
         reference=ref.leaky_relu_backward,
-        make_cases=_dz_cases,
+        make_cases=_dz_cases_with_zeros,
         output=Array("dZ"),
         diagnoses=(
+            _at_zero(0.01, "leaky ReLU"),
             mistake(
                 "the mask is taken from dA: the slope depends on the sign of Z",
                 lambda dA, Z: np.where(dA > 0, dA, 0.01 * dA),

@@ -2,8 +2,9 @@ r"""Checks for chapter 2: logistic regression ``forward``, ``compute_cost``, ``b
 
 Examples are columns: ``w`` (n_x, 1), ``b`` a float, ``X`` (n_x, m), ``A`` and ``Y``
 (1, m). Labels come as float, int, bool and uint8, as real datasets deliver them.
-``A`` is always strictly between 0 and 1 (it is what ``forward`` computes), so the
-textbook cost formula never takes log(0) on these cases.
+``A`` is what ``forward`` computes: strictly between 0 and 1, except in one case per tier
+where a confident right prediction of each class has saturated to exactly 1.0 and 0.0
+(there an unclipped ``0 * log(0)`` is nan while the true cost is finite).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dlnotes.activations import sigmoid as _sigmoid
 from graders.checks._core import Array, Case, Dict, Scalar, Spec, make_check, register
 from graders.checks._diagnose import Evidence, mistake
 from graders.checks._gradients import as_complex, numerical_gradient, softplus
+from graders.checks._nets import outer_product_diagnoses, saturate, saturated_diagnosis
 from graders.checks._tamper import NP, seal
 
 _LABEL_DTYPES = ("float64", "int64", "bool", "uint8")
@@ -72,6 +74,11 @@ FORWARD = register(
                 lambda w, b, X: _sigmoid(w.T @ X),
             ),
             mistake(
+                "A = sigmoid(w.T X) + b: the bias is added after the sigmoid; it belongs "
+                "inside, A = sigmoid(w.T X + b)",
+                lambda w, b, X: _sigmoid(w.T @ X) + b,
+            ),
+            mistake(
                 "A = sigmoid(w.T X - b): the bias is added, not subtracted",
                 lambda w, b, X: _sigmoid(w.T @ X - b),
             ),
@@ -102,6 +109,7 @@ check_forward = make_check(FORWARD)
 # ---------------------------------------------------------------------- compute_cost
 _COST_VISIBLE = ((5, "float64"), (1, "float64"), (8, "int64"), (6, "bool"), (7, "uint8"))
 _COST_HIDDEN = ((20, "float64"), (1, "uint8"), (13, "bool"), (9, "int64"), (30, "float64"))
+_COST_SATURATED = {False: (20, "float64"), True: (24, "uint8")}  # visible, hidden
 
 
 def _predictions(rng: np.random.Generator, m: int, extreme: bool) -> np.ndarray:
@@ -121,7 +129,8 @@ def _cost_case(rng: np.random.Generator, m: int, dtype: str, extreme: bool = Fal
 
 def _cost_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     table = _COST_HIDDEN if hidden else _COST_VISIBLE
-    return [_cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
+    cases = [_cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
+    return [*cases, saturate(_cost_case(rng, *_COST_SATURATED[hidden]))]
 
 
 def _cross_entropy(A: np.ndarray, Y: np.ndarray, log=np.log) -> float:
@@ -151,7 +160,9 @@ COMPUTE_COST = register(
         make_cases=_cost_cases,
         output=Scalar("cost", hint=COST_HINT),
         diagnoses=(
+            saturated_diagnosis("A"),
             _cost_not_finite,
+            *outer_product_diagnoses("A", lambda cost_of: lambda A, Y: cost_of(A, _f(Y))),
             mistake(
                 "the bracket is misplaced, (1 - Y * log(1 - A)) as in the notes' typo: the "
                 "loss is -[Y log A + (1 - Y) log(1 - A)]",

@@ -70,6 +70,14 @@ def _flat_forward(**variant):
     return model
 
 
+def _late_bias(*layers):
+    """A mistake model of A2 alone: the bias of ``layers`` added after the activation
+    (whatever the learner put in the cache)."""
+    return lambda X, parameters: {
+        "A2": _nets.shallow_forward(X, parameters, late_bias=layers)["A2"]
+    }
+
+
 def _cache_swapped(X, parameters):
     c = _nets.shallow_forward(X, parameters)
     return {"A2": c["A2"], "cache.Z1": c["A1"], "cache.A1": c["Z1"]}
@@ -105,6 +113,21 @@ FORWARD_PROPAGATION = register(
             mistake(
                 "Z2 = W2 A1 without b2: you forgot the bias b2",
                 _flat_forward(bias2=False),
+            ),
+            mistake(
+                "the biases are added after the activations, tanh(W1 X) + b1 and "
+                "sigmoid(W2 A1) + b2: they belong inside, Z = W A + b, then A = g(Z)",
+                _late_bias(1, 2),
+            ),
+            mistake(
+                "A2 = sigmoid(W2 A1) + b2: the bias is added after the sigmoid; it belongs "
+                "inside, Z2 = W2 A1 + b2, A2 = sigmoid(Z2)",
+                _late_bias(2),
+            ),
+            mistake(
+                "A1 = tanh(W1 X) + b1: the bias is added after tanh; it belongs inside, "
+                "Z1 = W1 X + b1, A1 = np.tanh(Z1)",
+                _late_bias(1),
             ),
             mistake(
                 "cache['Z1'] holds A1 and cache['A1'] holds Z1: they are swapped",

@@ -14,7 +14,7 @@ import pytest
 import dlnotes.activations
 import dlnotes.basics
 import dlnotes.logistic
-from graders.catalogue import Implementation, load
+from graders.catalogue import NOTEBOOK_NAMES, Implementation, load
 
 # The functions of chapters 1-2 (and chapter 3's activations) whose checks test_checks_seam
 # and test_checks_mutation cover; test_checks_catalogue covers every exercise.
@@ -33,7 +33,8 @@ MY_FUNCTIONS = (
 
 def free_names() -> dict[str, object]:
     """Contract names a catalogue source may use: dlnotes' activations and chapter-2 names."""
-    names = {n: f for n, f in vars(dlnotes.activations).items() if inspect.isfunction(f)}
+    names = dict(NOTEBOOK_NAMES["logistic"])
+    names.update({n: f for n, f in vars(dlnotes.activations).items() if inspect.isfunction(f)})
     names.update({n: getattr(dlnotes.logistic, n) for n in ("forward", "compute_cost")})
     return names
 

@@ -18,7 +18,7 @@ import pytest
 from check_messages import failure_message
 
 import dlnotes.activations
-from graders.catalogue import RIGHT, WRONG, Implementation, load
+from graders.catalogue import NOTEBOOK_NAMES, RIGHT, WRONG, Implementation, load
 from graders.checks import get_spec
 from graders.exercises import EXERCISES, Exercise
 
@@ -43,9 +43,11 @@ def reference(exercise: Exercise):
 
 
 def free_names(exercise: Exercise) -> dict:
-    """What the exercise's solution cell may use besides ``np``: the activations, and the
-    learner's earlier solutions of the same module (here the dlnotes references)."""
-    names = {n: f for n, f in vars(dlnotes.activations).items() if inspect.isfunction(f)}
+    """What the exercise's solution cell may use besides ``np``: the activations, the
+    learner's earlier solutions of the same module (here the dlnotes references), and the
+    notebook's variables that wrong entries misuse (stand-ins)."""
+    names = dict(NOTEBOOK_NAMES.get(exercise.module, {}))
+    names.update({n: f for n, f in vars(dlnotes.activations).items() if inspect.isfunction(f)})
     earlier = EXERCISES[: EXERCISES.index(exercise)]
     names.update({e.function: reference(e) for e in earlier if e.module == exercise.module})
     return names

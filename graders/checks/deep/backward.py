@@ -234,8 +234,23 @@ def _deep_backward_case(rng: np.random.Generator, layer_dims, m: int, dtype: str
     return Case(name, (AL, Y, caches), m=m, extra={"label_dtype": dtype})
 
 
+def _confident_case(rng: np.random.Generator, layer_dims, dtype: str) -> Case:
+    """One example predicted with AL = sigmoid(-40), about 4e-18, but labelled 1: the
+    output layer's dZ is AL - Y = -1, which clipping AL (to [1e-15, ...]) gets wrong."""
+    X, parameters = network(rng, layer_dims, 1)
+    L = len(layer_dims) - 1
+    ZL = _nets.deep_forward(X, parameters)[1][-1][3]
+    parameters[f"b{L}"] = parameters[f"b{L}"] - ZL - 40.0
+    AL, caches = _ref_caches(X, parameters)
+    Y = NP.asarray([[1]]).astype(dtype)
+    name = f"L = {L}, m = 1, Y {dtype}, AL < 1e-15"
+    return Case(name, (AL, Y, caches), m=1, extra={"label_dtype": dtype})
+
+
 def _deep_backward_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
-    return [_deep_backward_case(rng, *row) for row in (_DB_HIDDEN if hidden else _DB_VISIBLE)]
+    table = _DB_HIDDEN if hidden else _DB_VISIBLE
+    confident = ([4, 3, 3, 1], "int64") if hidden else ([3, 4, 1], "float64")
+    return [*(_deep_backward_case(rng, *row) for row in table), _confident_case(rng, *confident)]
 
 
 def _cost_from(A, p: dict, l: int, Y) -> complex:
@@ -273,6 +288,25 @@ def _backward_variant(dAL=None, **variant):
         return _nets.deep_backward(AL, Y, _layers(caches), **variant, **extra)
 
     return model
+
+
+def _clipped_dAL(ev: Evidence) -> str | None:  # noqa: N802 (the notes' name)
+    """The gradient of a backward pass whose AL was clipped to [eps, 1 - eps] first."""
+    if ev.stage != "value":
+        return None
+    AL = ev.inputs["AL"]
+    for eps in (1e-15, 1e-12, 1e-10, 1e-8, 1e-7):
+        if not bool(NP.any(AL < eps) or NP.any(AL > 1 - eps)):
+            continue
+        clipped = np.clip(AL, eps, 1 - eps)
+        model = _backward_variant(dAL=lambda AL, Y, c=clipped: -(Y / c - (1.0 - Y) / (1.0 - c)))
+        if all(same(ev.got.get(k), v) for k, v in model(**ev.inputs).items()):
+            return (
+                f"AL is clipped to [{eps:g}, 1 - {eps:g}]: that changes the gradient of "
+                f"predictions closer than {eps:g} to 0 or 1 (here dZ{len(ev.inputs['caches'])}"
+                " must be AL - Y); do not clip AL in the backward pass"
+            )
+    return None
 
 
 def _output_layer_only(ev: Evidence) -> str | None:
@@ -319,6 +353,7 @@ DEEP_BACKWARD = register(
         output=Dict("grads", None),
         diagnoses=(
             _grads_keys,
+            _clipped_dAL,
             mistake(
                 "the output layer's backward uses relu: layer L is a sigmoid layer",
                 _backward_variant(output="relu"),

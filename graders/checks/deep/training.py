@@ -19,7 +19,7 @@ from graders.checks._core import Array, Case, CheckFailure, Dict, make_check, re
 from graders.checks._diagnose import Evidence, key_message
 from graders.checks._nets import LAYERS_HINT, NetSpec, quiet
 from graders.checks._tamper import NP, seal
-from graders.checks.deep._common import network, same
+from graders.checks.deep._common import MARGIN, network, same
 
 # ----------------------------------------------------------- initialize_parameters_deep
 
@@ -269,8 +269,31 @@ def _predict_case(rng: np.random.Generator, layer_dims, m: int) -> Case:
     return Case(f"L = {L}, m = {m}", (parameters, X), m=m)
 
 
+def _half_case(rng: np.random.Generator, layer_dims, m: int) -> Case:
+    """A network whose output is exactly 0.5 for the first example (every hidden unit off
+    for X[:, 0] = 0, and b[L] = 0, so Z[L] is exactly 0 there) and clearly above or below
+    0.5 for the others, both classes present."""
+    L = len(layer_dims) - 1
+    for _ in range(100):
+        X, parameters = network(rng, layer_dims, m)
+        X[:, 0] = 0.0
+        for l in range(1, L):
+            parameters[f"b{l}"] = -NP.abs(parameters[f"b{l}"])
+        parameters[f"b{L}"] = NP.multiply(0.0, parameters[f"b{L}"])
+        _, layers = _nets.deep_forward(X, parameters)
+        ZL = layers[-1][3]
+        others = ZL[0, 1:]
+        hidden_ok = all(NP.all(NP.abs(Z) > MARGIN) for *_, Z in layers[:-1])
+        if hidden_ok and ZL[0, 0] == 0.0 and NP.all(NP.abs(others) > 1e-4):
+            if NP.any(others > 0) and NP.any(others < 0):
+                break
+    return Case(f"L = {L}, m = {m}, AL = 0.5 for one example", (parameters, X), m=m)
+
+
 def _predict_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
-    return [_predict_case(rng, *row) for row in (_PREDICT_HIDDEN if hidden else _PREDICT_VISIBLE)]
+    table = _PREDICT_HIDDEN if hidden else _PREDICT_VISIBLE
+    half = ([4, 5, 1], 9) if hidden else ([3, 4, 1], 6)
+    return [*(_predict_case(rng, *row) for row in table), _half_case(rng, *half)]
 
 
 def _predict_problem(ev: Evidence) -> str | None:
@@ -287,6 +310,11 @@ def _predict_problem(ev: Evidence) -> str | None:
         return "p is inverted: predict 1.0 where AL > 0.5 (the network says y = 1), else 0.0"
     if same(got, (AL > 0) * 1.0):
         return "AL is compared with 0, but it is a probability: compare it with 0.5"
+    if same(got, (AL >= 0.5) * 1.0):
+        return (
+            "p is 1.0 where AL is exactly 0.5: the rule predicts 1 only where AL > 0.5, "
+            "so use >, not >="
+        )
     return None
 
 
