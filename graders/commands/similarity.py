@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(pairs)} pair(s) at or above {args.threshold:g}; a similarity is a reason "
           "to look at two notebooks, not a verdict.")
     if pairs:
-        width = max(len(for_terminal(p.student_a)) for p in pairs)
+        width = max(len("student"), *(len(for_terminal(p.student_a)) for p in pairs))
         print(f"score  chapter         {'student':<{width}}  student       alike cells")
     for p in pairs:
         cells = ", ".join(f"{c.grade_id} {c.score:.2f}" for c in p.cells if c.shared)
