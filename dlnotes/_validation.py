@@ -43,9 +43,9 @@ def check_probabilities(name: str, A: np.ndarray) -> None:
     """Raise ``ValueError`` unless every entry of ``A`` is a probability in [0, 1]."""
     outside = ~((A >= 0.0) & (A <= 1.0))  # NaN is outside too
     if np.any(outside):
-        bad = A[outside].flat[0]
+        bad = float(A[outside].flat[0])
         raise ValueError(
-            f"{name} holds {bad!r}, outside [0, 1]: {name} must be predicted probabilities, "
+            f"{name} holds {bad:g}, outside [0, 1]: {name} must be predicted probabilities, "
             "the output of a sigmoid (was Z, the value before the sigmoid, passed instead?)"
         )
 
