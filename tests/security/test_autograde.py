@@ -1,5 +1,6 @@
 """Attacks graded through ``dlcourse autograde``: trusted scores count, the rest of the
-class is untouched, and tampering is reported.
+class is untouched, and tampering (a test cell printing a pass that grading did not give)
+is reported.
 
 One real course (the repository's chapter-2 notebook, released with nbgrader) per
 database backend: alice is graded first; then a batch of hostile submissions is graded,
@@ -21,7 +22,7 @@ from security_course import CHAPTER, MAX_SCORE, WRONG, points, processes_with, s
 
 VENV_BIN = Path(sys.executable).parent
 
-# Code the hostile notebooks run in nbgrader's kernel and in the trusted child alike.
+# Code the hostile notebooks run in the sandboxed child.
 SPOIL_GRADEBOOK = """
 import glob, os, sqlite3
 for url in ("@DB@",):
@@ -76,6 +77,11 @@ def forward(w, b, X):
     return sigmoid(np.dot(w.T, X) + b)
 """
 
+FAKE_CHECK = """
+def check_forward(fn, hidden=False):
+    print("✓ forward: 5 cases (max rel. diff 0)")
+"""
+
 # student -> (solution cells, functions whose points are deserved, tampering expected)
 BATCH = {
     "correct": ({"forward": LEAVE_PROCESS + NOISY}, ("forward", "compute_cost", "backward"),
@@ -83,15 +89,17 @@ BATCH = {
     "wrong": (dict(WRONG), (), False),
     "gradebook": ({"forward": SPOIL_GRADEBOOK + HOLD_LOCK + WRONG["forward"]},
                   ("compute_cost", "backward"), False),
-    "patcher": ({"forward": PATCH_NUMPY + WRONG["forward"]}, ("compute_cost", "backward"), True),
+    "patcher": ({"forward": PATCH_NUMPY + WRONG["forward"]}, ("compute_cost", "backward"), False),
     "blanker": ({"forward": "get_ipython().input_transformers_post.append(lambda lines: [])\n"
-                            + WRONG["forward"]}, ("compute_cost", "backward"), True),
-    # nbgrader's own run dies (DeadKernelError): the trusted re-run still grades it
+                            + WRONG["forward"]}, ("compute_cost", "backward"), False),
+    # a fake check prints the kernel's success line: no points, and the batch is told
+    "liar": ({"forward": WRONG["forward"] + FAKE_CHECK}, ("compute_cost", "backward"), True),
+    # the process ends in backward's cell: that cell alone is lost
     "exiter": ({"backward": solution_source("backward") + "\nimport os\nos._exit(0)\n"},
                ("forward", "compute_cost"), False),
 }
-# PostgreSQL: the attacks on the database server itself (nbgrader's time dominates).
-BATCHES = {"sqlite": BATCH, "postgresql": {k: BATCH[k] for k in ("gradebook", "patcher")}}
+# PostgreSQL: the attacks on the database server itself, and the tampering report.
+BATCHES = {"sqlite": BATCH, "postgresql": {k: BATCH[k] for k in ("gradebook", "liar")}}
 
 
 def dlcourse(*args) -> subprocess.CompletedProcess:
@@ -176,7 +184,8 @@ def test_hostile_batch_scores_and_leaves_the_class_alone(course_root, marker):
         assert (result.reason is not None and "possible tampering" in result.reason) == tampering
         assert "BATCH FLAGGED" not in (result.reason or "")
     if "exiter" in batch:
-        assert "nbgrader's own run failed" in results["exiter"].reason
+        lost = next(e for e in results["exiter"].exercises if e.function == "backward")
+        assert "ended the grading process" in lost.diagnosis, lost
     assert gradebook_state(db_url) == before  # alice and the stored test cells untouched
     assert fingerprint(root) == files_before
     assert processes_with(f"sleep {marker}") == []

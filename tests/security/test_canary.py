@@ -1,4 +1,5 @@
-"""The batch safeguards of ``graders.trusted.scoring``: the canary and the snapshot."""
+"""The batch safeguards: the canary (``graders.pipeline.canary``) and the snapshot
+(``graders.pipeline.gradebook``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 from security_course import CHAPTER, SOURCE, solution_source
 
-from graders.trusted import scoring
+from graders.pipeline import canary, gradebook
+from graders.trusted import Grader
 
 
 @dataclass
@@ -23,13 +25,15 @@ class FakeCourse:
 
 
 def test_canary_scores_zero_with_the_real_grader(tmp_path):
-    assert scoring.canary_problems(FakeCourse(tmp_path, ""), [CHAPTER]) == []
+    with Grader() as grader:
+        assert canary.canary_problems(FakeCourse(tmp_path, ""), [CHAPTER], grader) == []
 
 
 def test_a_canary_that_gets_points_flags_the_batch(tmp_path, monkeypatch):
     """If the 'known-wrong' answers were right (or grading were broken), it is caught."""
-    monkeypatch.setattr(scoring, "_wrong_source", lambda module, name: solution_source(name))
-    problems = scoring.canary_problems(FakeCourse(tmp_path, ""), [CHAPTER])
+    monkeypatch.setattr(canary, "wrong_source", lambda module, name: solution_source(name))
+    with Grader() as grader:
+        problems = canary.canary_problems(FakeCourse(tmp_path, ""), [CHAPTER], grader)
     assert len(problems) == 1 and "7/7" in problems[0]
 
 
@@ -39,7 +43,7 @@ def test_snapshot_is_a_faithful_copy_of_a_sqlite_gradebook(tmp_path):
         db.execute("CREATE TABLE grade (student TEXT, points REAL)")
         db.executemany("INSERT INTO grade VALUES (?, ?)", [("alice", 7.0), ("bob", 2.0)])
     db.close()
-    copy = scoring.snapshot_gradebook(FakeCourse(tmp_path, f"sqlite:///{gradebook}"))
+    copy = gradebook.snapshot_gradebook(FakeCourse(tmp_path, f"sqlite:///{gradebook}"))
     assert copy.parent == tmp_path / "snapshots"
     with sqlite3.connect(copy) as db:
         rows = db.execute("SELECT student, points FROM grade ORDER BY student").fetchall()
@@ -59,5 +63,5 @@ def test_snapshot_of_another_database_is_a_json_dump(tmp_path, postgres_url):
         conn.execute(sa.text("DELETE FROM snapshot_probe"))
         conn.execute(sa.text("INSERT INTO snapshot_probe VALUES ('canary')"))
     engine.dispose()
-    copy = scoring.snapshot_gradebook(FakeCourse(tmp_path, url))
+    copy = gradebook.snapshot_gradebook(FakeCourse(tmp_path, url))
     assert json.loads(copy.read_text())["snapshot_probe"] == [["canary"]]
