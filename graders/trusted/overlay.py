@@ -49,6 +49,7 @@ EQUIVALENTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("deep", "linear_backward"): _GRADIENTS,
     ("deep", "linear_activation_backward"): _GRADIENTS,
     ("deep", "deep_backward"): _GRADIENTS,
+    ("deep", "update_parameters"): (("shallow", "update_parameters"),),
 }
 
 
