@@ -12,10 +12,12 @@ import argparse
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from graders.commands._checks import output_folder
+
+if TYPE_CHECKING:  # numpy is imported by the functions that run: `dlcourse --help` stays light
+    import numpy as np
 
 HELP = "train the reference models on the shipped data; print accuracies, save plots"
 
@@ -45,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     output_folder(args.out, "--out")
     rng = np.random.default_rng(args.seed)
     factor = QUICK_FACTOR if args.quick else 1
@@ -110,6 +114,7 @@ def train_planar(out: Path, rng: np.random.Generator, factor: int) -> list[Row]:
 
 
 def train_digits(out: Path, rng: np.random.Generator, factor: int) -> Row:
+    import numpy as np
     from matplotlib.figure import Figure
 
     from dlnotes import datasets, deep, plotting
@@ -149,6 +154,8 @@ def format_table(rows: list[Row]) -> str:
 
 
 def _accuracy(predicted: np.ndarray, Y: np.ndarray) -> float:
+    import numpy as np
+
     return float(np.mean(predicted == Y))
 
 

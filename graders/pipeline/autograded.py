@@ -5,7 +5,8 @@
 the submission and the grading result: the submission's cells in the order they ran, the
 instructor's setup and test cells from the source notebook (the hidden tests left out),
 each test cell's output being the grader's verdict (the ✓ line or the diagnosis) and
-every other cell's output what it printed and raised (learner output, cleaned).
+every other cell's output what it printed and raised (learner output, cleaned and with
+hidden-test lines redacted by the grader).
 
 :func:`write_autograded` writes it without following any link: every folder on the way
 is opened with ``O_NOFOLLOW`` relative to the course directory (a link found there is
@@ -24,8 +25,6 @@ from pathlib import Path
 
 from graders.trusted import notebook
 from graders.trusted.results import TrustedResult
-
-_HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S)
 
 
 def autograded_notebook(submission: Path, source: Path, result: TrustedResult) -> dict:
@@ -46,7 +45,7 @@ def autograded_notebook(submission: Path, source: Path, result: TrustedResult) -
             cell = _plain(cells[step.cell])
         else:
             cell = _plain(by_id[step.grade_id])
-            cell["source"] = _HIDDEN.sub("", notebook.cell_source(cell))
+            cell["source"] = notebook.HIDDEN.sub("", notebook.cell_source(cell))
         cell["outputs"] = _outputs(outputs.get(position), verdicts.get(step.grade_id))
         out.append(cell)
     out += [_plain(c) for c in cells[shown:] if c.get("cell_type") != "code"]

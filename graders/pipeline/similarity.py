@@ -35,8 +35,6 @@ import keyword
 import tokenize
 from dataclasses import dataclass, field
 
-import nbformat
-
 from graders.pipeline.course import Course
 from graders.pipeline.submissions import solution_sources
 
@@ -220,6 +218,8 @@ def chapter_prints(
 
 def submitted_solutions(course: Course, chapter: str) -> dict[str, dict[str, str]]:
     """``student -> grade_id -> source`` of every readable submitted notebook of a chapter."""
+    import nbformat
+
     found = {}
     for student in course.submissions(chapter):
         path = course.submitted_dir(student, chapter) / f"{chapter}.ipynb"

@@ -8,14 +8,18 @@ source text, e.g. a typical mistake from ``graders.catalogue.WRONG``.
 from __future__ import annotations
 
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from graders.pipeline.course import Course
+
+if TYPE_CHECKING:
+    import nbformat
 
 
 def solution_sources(notebook: Path) -> dict[str, str]:
     """Source of every solution cell of a notebook, by ``grade_id``."""
+    import nbformat
+
     nb = nbformat.read(notebook, as_version=4)
     return {
         c.metadata["nbgrader"]["grade_id"]: c.source
@@ -46,6 +50,8 @@ def learner_notebook(
     -------
     NotebookNode
     """
+    import nbformat
+
     nb = nbformat.read(course.release_notebook(chapter), as_version=4)
     sources = solution_sources(course.source_notebook(chapter)) if solved else {}
     sources.update(answers or {})

@@ -32,6 +32,7 @@ import queue
 import re
 import secrets
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from graders.checks import get_spec
@@ -116,14 +117,17 @@ class Grader:
                for s in steps):
             self.check_setup(chapter, source_cells)  # the instructor's fault, or the learner's?
         records = _records(steps, outputs)
-        result.cells = [_cell_output(i, s, outputs.get(s.name), skipped.get(s.name))
+        secret = notebook.hidden_lines(source_cells)  # learner text may quote the tests
+        result.cells = [_cell_output(i, s, outputs.get(s.name), skipped.get(s.name), secret)
                         for i, s in enumerate(steps)]
         for e in exercises:
             entries = records.get(e.function)
             found = verify.Records(visible[e.function], hidden[e.function],
                                    entries if isinstance(entries, list) else [],
                                    _why_unrecorded(e.function, steps, outputs, skipped))
-            result.exercises.append(verify.exercise_result(e, specs[e.function], found))
+            verdict = verify.exercise_result(e, specs[e.function], found)
+            result.exercises.append(
+                replace(verdict, diagnosis=notebook.redact(verdict.diagnosis, secret)))
         result.tampering = _claims(result, steps, outputs)
         passed = sum(e.passed for e in result.exercises)
         result.message = f"{passed}/{len(exercises)} exercises passed in the {self.mode} sandbox"
@@ -246,11 +250,13 @@ def _error_text(error: object) -> str:
     return f"{error.get('type', 'Error')}: {error.get('message', '')}".rstrip(": ")
 
 
-def _cell_output(position: int, step: notebook.Step, out: object, note: str | None) -> CellOutput:
+def _cell_output(position: int, step: notebook.Step, out: object, note: str | None,
+                 secret: list[str]) -> CellOutput:
     out = out if isinstance(out, dict) else {}
-    return CellOutput(position, step.grade_id, verify.clean(out.get("stdout", ""))
-                      if isinstance(out.get("stdout"), str) else "",
-                      verify.clean(_error_text(out.get("error"))), note or "")
+    stdout = out.get("stdout") if isinstance(out.get("stdout"), str) else ""
+    error = _error_text(out.get("error"))
+    return CellOutput(position, step.grade_id, verify.clean(notebook.redact(stdout, secret)),
+                      verify.clean(notebook.redact(error, secret)), note or "")
 
 
 def _why_unrecorded(function: str, steps: list, outputs: dict, skipped: dict) -> str | None:

@@ -22,6 +22,7 @@ from graders.errors import DlcourseError
 
 MAX_NOTEBOOK_BYTES = 20_000_000  # a course notebook is well under 1 MB; outputs may add some
 _ID = re.compile(r"[^A-Za-z0-9_]")
+HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S)
 _MAGIC = re.compile(r"^\s*(%|!)|^\s*[\w.]+\s*=\s*(%|!)|\?\s*$", re.M)
 
 
@@ -138,6 +139,23 @@ def plan_steps(cells: list[dict], source_cells: list[dict], functions: list[str]
         name = f"cell:{position}:{_ID.sub('', gid or '')[:60]}"
         steps.append(Step(name, kind, to_python(source), gid, function, index))
     return steps
+
+
+def hidden_lines(source_cells: list[dict]) -> list[str]:
+    """The lines of the source notebook's hidden tests (at least 8 characters each)."""
+    lines = []
+    for cell in source_cells:
+        for block in HIDDEN.findall(cell_source(cell)):
+            lines += [ln.strip() for ln in block.splitlines()
+                      if len(ln.strip()) >= 8 and "HIDDEN TESTS" not in ln]
+    return lines
+
+
+def redact(text: str, secret: list[str]) -> str:
+    """``text`` (learner output) with every hidden-test line replaced by ``[hidden test]``."""
+    for line in secret:
+        text = text.replace(line, "[hidden test]")
+    return text
 
 
 def to_python(source: str) -> str:
