@@ -40,7 +40,7 @@ def _extreme(rng: np.random.Generator, hidden: bool) -> np.ndarray:
 
 def _z_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     shapes = _HIDDEN if hidden else _VISIBLE
-    cases = [Case(f"m = {s[1]}", (_z(rng, s),), m=s[1]) for s in shapes]
+    cases = [Case(f"n = {s[0]}, m = {s[1]}", (_z(rng, s),), m=s[1]) for s in shapes]
     cases.append(Case("large |Z|", (_extreme(rng, hidden),), m=4))
     return cases
 
@@ -48,7 +48,8 @@ def _z_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
 def _dz_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     shapes = _HIDDEN if hidden else _VISIBLE
     cases = [
-        Case(f"m = {s[1]}", (rng.standard_normal(s), _z(rng, s)), m=s[1]) for s in shapes
+        Case(f"n = {s[0]}, m = {s[1]}", (rng.standard_normal(s), _z(rng, s)), m=s[1])
+        for s in shapes
     ]
     extreme = _extreme(rng, hidden) / (100.0 if hidden else 80.0)  # |Z| up to 10
     cases.append(Case("large |Z|", (rng.standard_normal(extreme.shape), extreme), m=4))

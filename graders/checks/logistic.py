@@ -52,7 +52,7 @@ _FORWARD_HIDDEN = ((6, 12), (1, 1), (5, 1), (8, 20))
 
 def _forward_case(rng: np.random.Generator, n_x: int, m: int) -> Case:
     w, b = _model(rng, n_x)
-    return Case(f"m = {m}", (w, b, rng.standard_normal((n_x, m))), m=m)
+    return Case(f"n_x = {n_x}, m = {m}", (w, b, rng.standard_normal((n_x, m))), m=m)
 
 
 def _forward_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
