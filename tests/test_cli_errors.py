@@ -169,6 +169,14 @@ def test_unknown_chapter(command, course):
     assert line.endswith("unknown chapter(s) 02_logistic, 09_quantum; this course has 01_numpy")
 
 
+def test_release_of_an_unreadable_source_notebook(course):
+    (course / "source" / "01_numpy" / "01_numpy.ipynb").write_text('{"cells": [')
+    line = one_line(dlcourse("release", course), "release", code=1)
+    log = course / "logs" / "release" / "01_numpy.log"
+    assert line == f"dlcourse release: 01_numpy: nbgrader generate_assignment failed; see {log}"
+    assert log.is_file()
+
+
 @pytest.mark.parametrize("command", ["autograde", "demo"])
 def test_jobs_below_one(command, course):
     line = one_line(dlcourse(command, course, "--jobs", "0"), command)

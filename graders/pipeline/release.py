@@ -38,7 +38,8 @@ def release(course_dir: str | Path, chapters: list[str] | None = None) -> list[P
             time_limit=RELEASE_TIME_LIMIT,
         )
         if not outcome.ok:
-            raise ReleaseError(f"{chapter}: {outcome.error} (log: {log})")
+            why = outcome.error.removeprefix(f"{ReleaseError.__name__}: ")
+            raise ReleaseError(f"{chapter}: {why}; see {log}")
         zips.append(_zip_release(course.root, chapter))
     return zips
 
