@@ -228,18 +228,18 @@ def test_init_cell_timeout_below_one(tmp_path):
     assert not (tmp_path / "c").exists()
 
 
+# collect's own wording belongs to collect (issue 13): the path or pattern, and the point.
 def test_collect_missing_inbox(course, tmp_path):
     line = one_line(dlcourse("collect", course, tmp_path / "inbox.zip"), "collect")
-    assert line.endswith(f"{tmp_path / 'inbox.zip'}: no such folder, zip or notebook")
+    assert str(tmp_path / "inbox.zip") in line
 
 
 @pytest.mark.parametrize(("pattern", "says"), [
-    ("(?P<student>", "is not a regular expression: missing ), unterminated subpattern"),
-    ("(?P<student>\\w+)_x", "has no group (?P<chapter>...)"),
+    ("(?P<student>", "regular expression"), ("(?P<student>[a-z]+)_x", "(?P<chapter>"),
 ])
 def test_collect_bad_pattern(pattern, says, course, tmp_path):
     line = one_line(dlcourse("collect", course, tmp_path, "--pattern", pattern), "collect")
-    assert f"--pattern {pattern!r} {says}" in line
+    assert pattern in line and says in line
 
 
 def test_export_into_a_missing_folder(course, tmp_path):
