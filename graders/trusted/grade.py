@@ -45,6 +45,7 @@ from graders.trusted.results import CellOutput, ExerciseResult, TrustedResult
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds of wall-clock time for a whole submission
 DEFAULT_CELL_LIMIT = 15.0  # seconds one cell may run (at most half the time that is left)
+MAX_STDOUT = 2000  # characters of a cell's printed output kept for the autograded copy
 MAX_RUNS = 6  # one clean run, plus one more per step that had to be left out
 _CLAIM = re.compile(r"✓\s*(\w+)")
 
@@ -255,7 +256,8 @@ def _cell_output(position: int, step: notebook.Step, out: object, note: str | No
     out = out if isinstance(out, dict) else {}
     stdout = out.get("stdout") if isinstance(out.get("stdout"), str) else ""
     error = _error_text(out.get("error"))
-    return CellOutput(position, step.grade_id, verify.clean(notebook.redact(stdout, secret)),
+    return CellOutput(position, step.grade_id,
+                      verify.clean(notebook.redact(stdout, secret), MAX_STDOUT),
                       verify.clean(notebook.redact(error, secret)), note or "")
 
 

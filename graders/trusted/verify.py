@@ -42,10 +42,10 @@ _FP_TRIGGERS = {
 }
 
 
-def clean(message: object) -> str:
-    """A child's text made safe to show: printable, one paragraph, bounded."""
+def clean(message: object, limit: int = MAX_MESSAGE) -> str:
+    """A child's text made safe to show: printable, bounded to ``limit`` characters."""
     text = _UNPRINTABLE.sub("?", str(message))
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --------------------------------------------------------------------- what to call
