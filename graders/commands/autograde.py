@@ -10,7 +10,8 @@ from pathlib import Path
 from graders.commands._checks import check_jobs, require_sandbox
 from graders.errors import UsageError
 
-HELP = "autograde submissions in parallel (nbgrader), then summarise what failed and why"
+HELP = ("autograde submissions in parallel (each run once, sandboxed), then summarise what "
+        "failed and why")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--student", default=None, metavar="PATTERN",
                         help="only students matching this shell pattern, e.g. 'a*'")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                        help="wall-clock limit per submission (default 600)")
+                        help="wall-clock limit for all of a submission's cells together "
+                             "(default 30)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
