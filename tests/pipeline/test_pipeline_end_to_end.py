@@ -70,7 +70,7 @@ def test_pipeline_end_to_end(backend, tiny_notebooks, tmp_path, request):
     new, old = (2026, 3, 2, 12, 0, 0), (2026, 3, 1, 12, 0, 0)
     lms = _zip(tmp_path / "lms.zip", {
         "alice/01_numpy.ipynb": (_nb(course, "01_numpy"), new),
-        "old/alice_01_numpy.ipynb": (_nb(course, "01_numpy", solved=False), old),
+        "alice_01_numpy.ipynb": (_nb(course, "01_numpy", solved=False), old),
         "alice_02_logistic.ipynb": (_nb(course, "02_logistic"), new),
         "bob_01_numpy.ipynb": (_nb(course, "01_numpy", answers=BOB), new),
         "carol_01_numpy.ipynb": (_nb(course, "01_numpy", solved=False), new),
@@ -80,7 +80,7 @@ def test_pipeline_end_to_end(backend, tiny_notebooks, tmp_path, request):
     })
     out = _ok(dlcourse("collect", root, lms))
     assert "imported 5 submission(s)" in out
-    assert "old/alice_01_numpy.ipynb: older than alice/01_numpy.ipynb" in out
+    assert "  alice_01_numpy.ipynb: older than alice/01_numpy.ipynb" in out
     assert "README.txt" in out and "frank_09_quantum.ipynb: unknown chapter" in out
 
     graded = dlcourse("autograde", root, "--jobs", "2")

@@ -11,6 +11,7 @@ newline, and nbformat 3.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import stat
@@ -33,7 +34,7 @@ from graders.pipeline.course import load_course
 from graders.pipeline.ids import MAX_ID_LENGTH, escaped, id_problem
 from graders.trusted.notebook import MAX_NOTEBOOK_BYTES
 
-NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)  # the collector's clock
 DAY = (2026, 5, 1, 9, 0, 0)
 SECRET = "ROOT-ONLY-SECRET-4417"
 
@@ -57,8 +58,9 @@ def notebook_text(course, chapter: str = "01_numpy") -> str:
     return course.source_notebook(chapter).read_text()
 
 
-def write_zip(path: Path, entries: dict[str, str | bytes], *, modes: dict[str, int] = {},
+def write_zip(path: Path, entries: dict[str, str | bytes], *, modes: dict[str, int] | None = None,
               date_time: tuple = DAY) -> Path:
+    modes = modes or {}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries.items():
             info = zipfile.ZipInfo(name, date_time=date_time)
@@ -193,7 +195,7 @@ def test_links_in_a_folder_inbox_are_refused_and_never_read(course, tmp_path):
     for name, target in links.items():
         (inbox / name).symlink_to(target)
     os.link(secret, inbox / "hard_01_numpy.ipynb")  # another name of a file outside the inbox
-    (inbox / "ann_01_numpy.ipynb").write_text(notebook_text(course))
+    (inbox / "ann_01_numpy.ipynb").write_text("ann's notebook")
     run = dlcourse("collect", course.root, inbox)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "imported 1 submission(s)" in run.stdout
@@ -201,8 +203,9 @@ def test_links_in_a_folder_inbox_are_refused_and_never_read(course, tmp_path):
         assert f"  {name}: a symbolic link, not a regular file" in run.stdout, name
     assert "  hard_01_numpy.ipynb: a hard link" in run.stdout
     assert sorted(p.name for p in (course.root / "submitted").iterdir()) == ["ann"]
-    leaks = everything_under(course.root) + run.stdout + run.stderr
-    assert SECRET not in leaks and "HIDDEN_MARKER" not in leaks.replace(notebook_text(course), "")
+    written = everything_under(course.root / "submitted") + everything_under(course.root / "logs")
+    for leak in (SECRET, tiny.HIDDEN_MARKER, "PATH="):
+        assert leak not in written + run.stdout + run.stderr, leak
 
 
 def test_links_devices_and_escapes_in_a_zip_are_refused(course, tmp_path):
@@ -307,16 +310,16 @@ def test_the_id_limit_fits_every_gradebook_column():
     assert "129 characters long, more than the 128" in id_problem("a" * 129)
 
 
-def long_id_inbox(course, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+def long_id_inbox(tmp_path: Path, text: str) -> tuple[Path, dict[str, str]]:
     """A zip where two ids are too long, between ids that fit (the longest allowed too)."""
     ids = {"ann": "ann", "max": "m" * MAX_ID_LENGTH, "l200": "l" * 200, "l300": "x" * 300,
            "zed": "zed"}
-    entries = {f"{sid}_01_numpy.ipynb": notebook_text(course) for sid in ids.values()}
+    entries = {f"{sid}_01_numpy.ipynb": text for sid in ids.values()}
     return write_zip(tmp_path / "lms.zip", entries), ids
 
 
 def test_long_ids_are_listed_and_the_rest_of_the_batch_imports(course, tmp_path):
-    archive, ids = long_id_inbox(course, tmp_path)
+    archive, ids = long_id_inbox(tmp_path, notebook_text(course))
     result = collect(course.root, archive, now=NOW)
     assert sorted(s for s, _, _ in result.imported) == sorted([ids["ann"], ids["max"], "zed"])
     refused = reasons(result.refused)
@@ -340,38 +343,38 @@ def fresh_database(postgres_url: str) -> str:
     return url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def test_long_ids_with_the_postgresql_gradebook(postgres_url, notebooks, tmp_path):
-    """The review's crash: PostgreSQL refuses a 200-character id, SQLite does not."""
+def test_long_ids_with_the_postgresql_gradebook(postgres_url, tmp_path):
+    """The review's crash: PostgreSQL refuses a 200-character id (SQLite does not), and a
+    300-character one stopped collect; now both are listed and the batch is graded."""
     import sqlalchemy as sa
-    from nbgrader.api import Gradebook
 
-    from graders.pipeline.results import GRADED, ExerciseResult, SubmissionResult, \
-        load_results, save_results
+    from graders.pipeline.autograde import autograde
+    from graders.pipeline.results import GRADED, SubmissionResult, load_results, save_results
+    from graders.pipeline.submissions import learner_notebook
 
     root = tmp_path / "course"
-    url = fresh_database(postgres_url)
-    init = dlcourse("init", root, "--db", url, notebooks=notebooks)
-    assert init.returncode == 0, init.stdout + init.stderr
+    for command in (["init", root, "--db", fresh_database(postgres_url)],
+                    ["release", root, "01_numpy"]):
+        run = dlcourse(*command)
+        assert run.returncode == 0, run.stdout + run.stderr
     course = load_course(root)
-    archive, ids = long_id_inbox(course, tmp_path)
+    archive, ids = long_id_inbox(tmp_path, nbformat.writes(learner_notebook(course, "01_numpy")))
     run = dlcourse("collect", root, archive)
     assert run.returncode == 1 and run.stderr == "", run.stdout + run.stderr
     assert "imported 3 submission(s)" in run.stdout
     for key in ("l200", "l300"):
         line = next(ln for ln in run.stdout.splitlines() if ln.startswith(f"  {ids[key][:20]}"))
         assert f"{len(ids[key])} characters long, more than the 128 the gradebook holds" in line
-    imported = sorted(p.name for p in (root / "submitted").iterdir())
-    assert imported == sorted([ids["ann"], ids["max"], ids["zed"]])
-    # every imported id goes into the gradebook's rows, nbgrader's and dlcourse's
+    fitting = sorted([ids["ann"], ids["max"], ids["zed"]])
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == fitting
+    # every imported id is graded and stored, in nbgrader's rows and dlcourse's
+    results = autograde(root, ["01_numpy"], jobs=2)
+    assert [(r.student, r.status, r.score) for r in results] == [(s, GRADED, 4.0) for s in fitting]
+    assert sorted(r.student for r in load_results(course.db_url)) == fitting
+    from nbgrader.api import Gradebook
+
     with Gradebook(course.db_url, course.course_id) as gb:
-        gb.update_or_create_assignment("01_numpy")
-        for student in imported:
-            gb.update_or_create_student(student)
-            gb.update_or_create_submission("01_numpy", student)
-    save_results(course.db_url, [
-        SubmissionResult(s, "01_numpy", GRADED, [ExerciseResult("sigmoid", 2.0, 2.0)])
-        for s in imported])
-    assert sorted(r.student for r in load_results(course.db_url)) == imported
+        assert sorted(s.id for s in gb.students) == fitting
     # and what collect refused would indeed have stopped the batch on PostgreSQL
     with pytest.raises(sa.exc.DataError):
         save_results(course.db_url, [SubmissionResult(ids["l200"], "01_numpy", GRADED)])
@@ -383,7 +386,9 @@ def test_long_ids_with_the_postgresql_gradebook(postgres_url, notebooks, tmp_pat
 def bomb(path: Path, name: str, size: int, declared: int) -> Path:
     """A zip holding ``size`` zero bytes whose headers say ``declared``."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        with zf.open(zipfile.ZipInfo(name, date_time=DAY), "w", force_zip64=False) as out:
+        info = zipfile.ZipInfo(name, date_time=DAY)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=False) as out:
             chunk = bytes(1 << 20)
             for _ in range(size >> 20):
                 out.write(chunk)
@@ -443,7 +448,8 @@ def test_a_file_above_the_limit_in_a_folder_is_refused_unread(course, tmp_path):
 def test_entries_whose_unpacking_cannot_be_bounded_are_refused(course, tmp_path):
     archive = tmp_path / "bz2.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_BZIP2) as zf:
-        zf.writestr(zipfile.ZipInfo("bob_01_numpy.ipynb", date_time=DAY), notebook_text(course))
+        zf.writestr(zipfile.ZipInfo("bob_01_numpy.ipynb", date_time=DAY), notebook_text(course),
+                    compress_type=zipfile.ZIP_BZIP2)
     result = collect(course.root, archive, now=NOW)
     assert result.imported == []
     assert "only stored or deflated" in reasons(result.refused)["bob_01_numpy.ipynb"]
@@ -454,7 +460,7 @@ def test_entries_whose_unpacking_cannot_be_bounded_are_refused(course, tmp_path)
 
 def test_a_future_time_is_clamped_flagged_and_does_not_lock_out_resubmissions(course,
                                                                               tmp_path):
-    first = write_zip(tmp_path / "first.zip", {"ann_01_numpy.ipynb": "try 1"},
+    first = write_zip(tmp_path / "first.zip", {"ann_01_numpy.ipynb": notebook_text(course)},
                       date_time=(2099, 1, 1, 0, 0, 0))
     result = collect(course.root, first, now=NOW)
     assert [s for s, _, _ in result.imported] == ["ann"]
@@ -466,17 +472,17 @@ def test_a_future_time_is_clamped_flagged_and_does_not_lock_out_resubmissions(co
     assert (folder / "claimed_timestamp.txt").read_text().startswith("2099-01-01")
     # the next day, a real resubmission made after the first collect counts
     later = NOW + timedelta(hours=2)
-    second = write_zip(tmp_path / "second.zip", {"ann_01_numpy.ipynb": "try 2"},
+    second = write_zip(tmp_path / "second.zip", {"ann_01_numpy.ipynb": '{"nbformat": 4}'},
                        date_time=later.timetuple()[:6])
     result = collect(course.root, second, now=NOW + timedelta(days=1))
     assert [s for s, _, _ in result.imported] == ["ann"] and result.flagged == []
-    assert submitted(course, "ann").read_text() == "try 2"
+    assert submitted(course, "ann").read_text() == '{"nbformat": 4}'
     assert not (folder / "claimed_timestamp.txt").exists()
 
 
 def test_a_time_within_the_skew_is_kept_as_claimed(course, tmp_path):
     soon = NOW + intake.FUTURE_SKEW - timedelta(minutes=1)
-    inbox = write_zip(tmp_path / "in.zip", {"ann_01_numpy.ipynb": "x"},
+    inbox = write_zip(tmp_path / "in.zip", {"ann_01_numpy.ipynb": notebook_text(course)},
                       date_time=soon.timetuple()[:6])
     result = collect(course.root, inbox, now=NOW)
     assert result.flagged == []
@@ -505,7 +511,7 @@ def test_escape_sequences_in_names_never_reach_the_terminal(course, tmp_path):
     erase = "\x1b[1A\x1b[2K\r"  # up one line, erase it: would hide the line before
     archive = write_zip(tmp_path / "lms.zip", {
         f"bob/{erase}alice_01_numpy.ipynb": "impersonation",
-        f"mallory\x1b]0;owned\x07/01_numpy.ipynb": "title",
+        "mallory\x1b]0;owned\x07/01_numpy.ipynb": "title",
         "\x1b[31mREADME\x1b[0m.txt": "red",
         "\u202eknab_01_numpy.ipynb": "bidi",
     })
@@ -559,7 +565,8 @@ def test_learner_facing_text_never_quotes_a_parser(course, tmp_path):
 
 
 def as_version(nb: nbformat.NotebookNode, version: int) -> str:
-    return nbformat.writes(nbformat.convert(nb, version), version=version)
+    old = nbformat.convert(copy.deepcopy(nb), version)  # converting down changes nb itself
+    return nbformat.writes(old, version=version) if version > 2 else nbformat.v2.writes_json(old)
 
 
 def nbgrader_cells(nb) -> list[tuple[str, str, dict]]:
@@ -591,21 +598,27 @@ def test_a_format_nbformat_cannot_read_is_refused_with_a_clear_message(course, t
     assert reason.startswith("nbformat 5 is not a notebook format this course reads (1 to 4)")
 
 
-def test_a_converted_nbformat_3_notebook_is_graded_normally(notebooks, tmp_path):
+def test_a_converted_nbformat_3_notebook_is_graded_normally(tmp_path):
+    """The review's notebook: correct, saved as nbformat 3, graded "no list of cells"."""
     from graders.pipeline.autograde import autograde
     from graders.pipeline.course import init_course
     from graders.pipeline.release import release
     from graders.pipeline.submissions import learner_notebook
 
-    course = init_course(tmp_path / "course", notebooks_dir=notebooks)
+    course = init_course(tmp_path / "course")  # the real chapter, graded by the engine
     release(course.root, ["01_numpy"])
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "ann_01_numpy.ipynb").write_text(as_version(learner_notebook(course, "01_numpy"), 3))
-    assert collect(course.root, inbox).imported == [("ann", "01_numpy", "ann_01_numpy.ipynb")]
-    [result] = autograde(course.root, ["01_numpy"], jobs=1)
-    assert result.graded, result.reason
-    assert result.score == result.max_score == 4
+    correct = learner_notebook(course, "01_numpy")
+    (inbox / "ann_01_numpy.ipynb").write_text(as_version(correct, 3))
+    nbformat.write(correct, inbox / "bo_01_numpy.ipynb")  # the same notebook, as nbformat 4
+    result = collect(course.root, inbox)
+    assert [s for s, _, _ in result.imported] == ["ann", "bo"]
+    ann, bo = autograde(course.root, ["01_numpy"], jobs=2)
+    assert ann.graded and not ann.reason, ann.reason
+    assert ann.score == bo.score == ann.max_score > 0
+    assert [(e.function, e.points) for e in ann.exercises] == [
+        (e.function, e.points) for e in bo.exercises]
 
 
 def test_collect_in_a_thread_finishes(course, tmp_path):
