@@ -1,30 +1,38 @@
-"""Benchmark: ``dlcourse autograde --jobs 2`` against plain sequential ``nbgrader autograde``.
+"""Benchmark: ``dlcourse autograde --jobs 2`` against plain serial ``nbgrader autograde``.
 
 Builds a synthetic class for all five chapters (about 60% solved, 25% with one or two
 mistakes from ``graders.catalogue.WRONG``, 10% untouched stubs, 5% broken notebooks),
-then, in the same run and one after the other:
+then, in the same run:
 
-1. plain nbgrader: ``nbgrader autograde <chapter>`` once per chapter (its fastest way,
-   one process and one notebook at a time) on the first ``--plain-students`` students, in
-   a copy of the course with its own gradebook; its time is extrapolated linearly to the
-   whole class;
-2. ``dlcourse autograde --jobs N`` re-grading that same copy (the same submissions: the
-   direct ratio);
-3. ``dlcourse autograde --jobs N`` on the whole class (skipped when the class is the
-   subset).
+1. ``dlcourse autograde --jobs N --no-progress`` on the whole class, in this process
+   (``graders.cli.main``), timed in wall seconds and in CPU seconds:
+   ``getrusage(RUSAGE_SELF) + getrusage(RUSAGE_CHILDREN)`` before and after, plus the CPU
+   time of the sandboxes. A sandbox (bwrap, its init, the warm zygote and the zygote's
+   waited children) is ended with SIGKILL by ``Zygote.close``, so nobody waits for the
+   zygote and its CPU time never reaches this process's RUSAGE_CHILDREN. The benchmark
+   therefore wraps ``Zygote.close`` and, just before the kill, reads
+   ``/proc/<pid>/stat`` (utime + stime + cutime + cstime) of every process in that
+   sandbox's tree; both figures are printed;
+2. plain ``nbgrader autograde CHAPTER`` once per chapter (its fastest way: one process,
+   one notebook at a time) on the same submissions of the first ``--plain-students``
+   students, in a copy of the course with its own gradebook; CPU from RUSAGE_CHILDREN
+   (nbgrader waits for its kernels);
+3. the points per test cell of both gradebooks on those common submissions: a notebook
+   that neither could grade (broken JSON) agrees on "no points".
 
-It checks that nbgrader and dlcourse give the same points on the common submissions and
-prints students, notebooks, seconds, the ratios and the load average (the machine may be
-shared)::
+Prints a table and the load average (the machine may be shared)::
 
-    .venv/bin/python benchmarks/autograde_bench.py --students 100 --plain-students 20
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/autograde_bench.py \
+        --students 100 --plain-students 10
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,14 +45,15 @@ import numpy as np
 
 from graders.catalogue import WRONG
 from graders.exercises import chapter_exercises
-from graders.pipeline.course import Course, init_course
+from graders.pipeline.course import Course, init_course, load_course
 from graders.pipeline.release import release
 from graders.pipeline.submissions import learner_notebook
-from graders.trusted import warm
 
 BIN = Path(sys.executable).parent
+TICK = os.sysconf("SC_CLK_TCK")
 
 
+# --------------------------------------------------------------------------- the class
 def kind_of(i: int) -> str:
     """The synthetic student ``i``'s kind, cycling through a class of 20.
 
@@ -81,7 +90,8 @@ def write_class(course: Course, students: int, seed: int = 0) -> dict[str, int]:
 
 def _mistakes(chapter: str, rng: np.random.Generator) -> dict[str, str]:
     exercises = [e for e in chapter_exercises(chapter) if WRONG.get(f"{e.module}.{e.function}")]
-    picked = rng.choice(len(exercises), size=min(len(exercises), rng.integers(1, 3)), replace=False)
+    picked = rng.choice(len(exercises), size=min(len(exercises), rng.integers(1, 3)),
+                        replace=False)
     answers = {}
     for j in picked:
         wrong = WRONG[f"{exercises[j].module}.{exercises[j].function}"]
@@ -90,44 +100,141 @@ def _mistakes(chapter: str, rng: np.random.Generator) -> dict[str, str]:
 
 
 def copy_course(course: Course, target: Path, students: int) -> Course:
-    """A second course with its own gradebook and the first ``students`` submissions."""
-    plain = init_course(target, notebooks_dir=course.root / "source")
-    release(plain.root)
+    """The released course and its gradebook copied to ``target`` (re-rooted there), with
+    the submissions of the first ``students`` students only."""
+    shutil.copytree(course.root, target, symlinks=True,
+                    ignore=shutil.ignore_patterns("submitted", "autograded", "snapshots"))
+    config = target / "nbgrader_config.py"
+    config.write_text(config.read_text().replace(str(course.root), str(target)))
     for i in range(students):
         shutil.copytree(course.root / "submitted" / f"s{i:03d}",
-                        plain.root / "submitted" / f"s{i:03d}")
-    return plain
+                        target / "submitted" / f"s{i:03d}")
+    return load_course(target)
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+# ------------------------------------------------------------------------ measuring
+def cpu_seconds() -> tuple[float, float]:
+    """(this process, its waited-for descendants) in CPU seconds."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, utime + stime + cutime + cstime seconds) of a live process."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "
+    return int(fields[1]), sum(int(f) for f in fields[11:15]) / TICK
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of ``root`` and its live descendants, with what they reaped."""
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (found := _stat(int(entry))):
+            stats[int(entry)] = found
+    total, todo, seen = 0.0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in stats:
+            continue
+        seen.add(pid)
+        total += stats[pid][1]
+        todo += [p for p, (parent, _) in stats.items() if parent == pid]
+    return total
+
+
+class SandboxMeter:
+    """Wraps ``Zygote.close``: the sandbox's CPU time, read just before it is killed."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.sandboxes = 0
+
+    @contextlib.contextmanager
+    def installed(self):
+        from graders.trusted import sandbox
+
+        original = sandbox.Zygote.close
+
+        def close(zygote):
+            if zygote.process is not None and zygote.process.poll() is None:
+                self.seconds += tree_cpu(zygote.process.pid)
+                self.sandboxes += 1
+            return original(zygote)
+
+        sandbox.Zygote.close = close
+        try:
+            yield self
+        finally:
+            sandbox.Zygote.close = original
+
+
+def run_dlcourse(course: Course, jobs: int, log: Path) -> dict:
+    from graders.cli import main as dlcourse
+
+    meter = SandboxMeter()
+    self0, kids0 = cpu_seconds()
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.monotonic() - start
-    if proc.returncode not in (0, 1):  # 1: some submissions failed, as they should
-        raise SystemExit(f"{cmd} failed:\n{proc.stdout}\n{proc.stderr}")
-    return elapsed
+    with (meter.installed(), log.open("w") as out, contextlib.redirect_stdout(out),
+          contextlib.redirect_stderr(out)):
+        code = dlcourse(["autograde", str(course.root), "--jobs", str(jobs), "--no-progress"])
+    wall = time.monotonic() - start
+    self1, kids1 = cpu_seconds()
+    if code not in (0, 1):  # 1: some submissions failed, as the broken ones should
+        raise SystemExit(f"dlcourse autograde exited {code}; see {log}")
+    return {"wall": wall, "self": self1 - self0, "children": kids1 - kids0,
+            "sandboxes": meter.seconds, "zygotes": meter.sandboxes}
 
 
-def scores(course: Course) -> dict[tuple[str, str], float]:
-    """Total auto-score per (student, chapter) from nbgrader's own gradebook."""
-    from nbgrader.api import Gradebook
+def run_nbgrader(course: Course, log: Path) -> dict:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    self0, kids0 = cpu_seconds()
+    start = time.monotonic()
+    with log.open("w") as out:
+        for chapter in course.chapters:
+            code = subprocess.run([str(BIN / "nbgrader"), "autograde", chapter], cwd=course.root,
+                                  env=env, stdout=out, stderr=subprocess.STDOUT).returncode
+            if code not in (0, 1):
+                raise SystemExit(f"nbgrader autograde {chapter} exited {code}; see {log}")
+    wall = time.monotonic() - start
+    self1, kids1 = cpu_seconds()
+    return {"wall": wall, "self": self1 - self0, "children": kids1 - kids0}
 
-    out = {}
+
+def points(course: Course, students: list[str]) -> dict[tuple[str, str, str], float | None]:
+    """Auto-score per (student, chapter, test cell) in a gradebook; None: not graded."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out: dict[tuple[str, str, str], float | None] = {}
     with Gradebook(course.db_url, course.course_id) as gb:
         for chapter in course.chapters:
-            for sub in gb.assignment_submissions(chapter):
-                out[(sub.student_id, chapter)] = float(sub.score)
+            for student in students:
+                try:
+                    notebook = gb.find_submission_notebook(chapter, chapter, student)
+                    grades = {g.name: g.auto_score for g in notebook.grades}
+                except MissingEntry:
+                    grades = {}
+                for e in chapter_exercises(chapter):
+                    score = grades.get(e.test_id)
+                    out[(student, chapter, e.test_id)] = None if score is None else float(score)
     return out
 
 
+# ------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=100)
-    parser.add_argument("--plain-students", type=int, default=20)
+    parser.add_argument("--plain-students", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--dir", type=Path, default=None, help="work folder (default: temp)")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args(argv)
+    if not 0 < args.plain_students <= args.students:
+        parser.error("--plain-students must be between 1 and --students")
     work = args.dir or Path(tempfile.mkdtemp(prefix="dlcourse-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
@@ -139,39 +246,66 @@ def main(argv: list[str] | None = None) -> int:
     chapters = list(course.chapters)
     n_all, n_plain = args.students * len(chapters), args.plain_students * len(chapters)
     print(f"class: {args.students} students x {len(chapters)} chapters = {n_all} notebooks "
-          f"{kinds}", flush=True)
+          f"{kinds}; plain nbgrader on the first {args.plain_students} students "
+          f"({n_plain} notebooks)", flush=True)
 
-    dlcourse = [str(BIN / "dlcourse"), "autograde", "--jobs", str(args.jobs), "--no-progress"]
-    loads = [os.getloadavg()[0]]
-    plain_s = sum(timed([str(BIN / "nbgrader"), "autograde", c], plain.root) for c in chapters)
-    theirs = scores(plain)
-    loads.append(os.getloadavg()[0])
-    same_s = timed([*dlcourse, str(plain.root)], plain.root)
-    ours = scores(plain)
-    loads.append(os.getloadavg()[0])
-    full = args.students > args.plain_students
-    ours_s = timed([*dlcourse, str(course.root)], course.root) if full else same_s
-    loads.append(os.getloadavg()[0])
+    loads = {"start": os.getloadavg()}
+    ours = run_dlcourse(course, args.jobs, work / "dlcourse.log")
+    loads["after dlcourse"] = os.getloadavg()
+    theirs = run_nbgrader(plain, work / "nbgrader.log")
+    loads["after nbgrader"] = os.getloadavg()
 
-    disagree = [k for k in theirs if ours.get(k) != theirs[k]]
-    extrapolated = plain_s * n_all / n_plain
+    common = [f"s{i:03d}" for i in range(args.plain_students)]
+    mine, plain_points = points(course, common), points(plain, common)
+    disagree = sorted(k for k in plain_points if (plain_points[k] or 0.0) != (mine[k] or 0.0)
+                      or (plain_points[k] is None) != (mine[k] is None))
+    notebooks_disagreeing = len({k[:2] for k in disagree})
+
+    ours_cpu = ours["self"] + ours["children"] + ours["sandboxes"]
+    theirs_cpu = theirs["self"] + theirs["children"]
+    rows = [
+        ("", f"dlcourse --jobs {args.jobs}", "plain nbgrader (serial)"),
+        ("notebooks", n_all, n_plain),
+        ("wall seconds", f"{ours['wall']:.1f}", f"{theirs['wall']:.1f}"),
+        ("wall s / notebook", f"{ours['wall'] / n_all:.3f}", f"{theirs['wall'] / n_plain:.3f}"),
+        ("CPU s (self+children)", f"{ours['self'] + ours['children']:.1f}", f"{theirs_cpu:.1f}"),
+        ("CPU s in sandboxes (/proc)", f"{ours['sandboxes']:.1f}", "-"),
+        ("CPU s / notebook (all)", f"{ours_cpu / n_all:.3f}", f"{theirs_cpu / n_plain:.3f}"),
+    ]
+    wall_ratio = (theirs["wall"] / n_plain) / (ours["wall"] / n_all)
+    cpu_ratio = (theirs_cpu / n_plain) / (ours_cpu / n_all)
+    width = [max(len(str(r[i])) for r in rows) for i in range(3)]
+    print()
+    for r in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, width, strict=True)))
+    print(f"\nper notebook, dlcourse is {wall_ratio:.1f}x faster in wall time and "
+          f"{cpu_ratio:.1f}x cheaper in CPU time than plain nbgrader")
+    print(f"RUSAGE_CHILDREN during dlcourse: {ours['children']:.2f} s (the sandboxes are killed, "
+          f"not waited for); read from /proc before each of {ours['zygotes']} sandboxes "
+          f"ended: {ours['sandboxes']:.1f} s")
+    print(f"score disagreements on the {n_plain} common notebooks: {len(disagree)} test cells "
+          f"in {notebooks_disagreeing} notebooks")
+    for key in disagree[:20]:
+        print(f"  {'/'.join(key)}: nbgrader {plain_points[key]}, dlcourse {mine[key]}")
+    print("load average (1, 5, 15 min): " + "; ".join(
+        f"{k} {' '.join(f'{x:.2f}' for x in v)}" for k, v in loads.items())
+        + f"; {os.cpu_count()} cores")
+
     numbers = {
         "students": args.students, "notebooks": n_all, "jobs": args.jobs,
         "plain_students": args.plain_students, "plain_notebooks": n_plain,
-        "plain_seconds": round(plain_s, 1),
-        "dlcourse_seconds_same_submissions": round(same_s, 1),
-        "speedup_same_submissions": round(plain_s / same_s, 2),
-        "dlcourse_seconds_whole_class": round(ours_s, 1),
-        "plain_seconds_extrapolated_to_class": round(extrapolated, 1),
-        "speedup_extrapolated": round(extrapolated / ours_s, 2),
-        "plain_s_per_notebook": round(plain_s / n_plain, 2),
-        "dlcourse_s_per_notebook": round(ours_s / n_all, 2),
-        "score_disagreements": len(disagree), "compared": len(theirs),
-        "loadavg_1min_before_after_each_step": [round(x, 2) for x in loads],
-        "cores": os.cpu_count(),
-        "warm_kernels": warm.available(),  # kernel factories (root and bwrap) or cold kernels
+        "dlcourse": {k: round(v, 2) for k, v in ours.items()},
+        "nbgrader": {k: round(v, 2) for k, v in theirs.items()},
+        "dlcourse_wall_s_per_notebook": round(ours["wall"] / n_all, 4),
+        "nbgrader_wall_s_per_notebook": round(theirs["wall"] / n_plain, 4),
+        "dlcourse_cpu_s_per_notebook": round(ours_cpu / n_all, 4),
+        "nbgrader_cpu_s_per_notebook": round(theirs_cpu / n_plain, 4),
+        "wall_ratio_per_notebook": round(wall_ratio, 2),
+        "cpu_ratio_per_notebook": round(cpu_ratio, 2),
+        "score_disagreements": [list(k) for k in disagree],
+        "compared_test_cells": len(plain_points),
+        "loadavg": loads, "cores": os.cpu_count(),
     }
-    print(json.dumps(numbers, indent=2))
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=2))
     return 1 if disagree else 0
