@@ -241,3 +241,15 @@ def test_listing_puts_each_name_on_one_line():
     text = listing(result)
     assert "\x1b" not in text and "\r" not in text
     assert "  a\\x0ab\\x1b[2K: why" in text.splitlines()
+
+
+def test_ids_that_differ_only_in_case_are_a_conflict(course, tmp_path):
+    """On a case-insensitive disk submitted/Ann and submitted/ann are one folder."""
+    inbox = tmp_path / "inbox"
+    _write(inbox / "Ann" / "01_numpy.ipynb", "Ann")
+    _write(inbox / "ann" / "02_logistic.ipynb", "ann")
+    _write(inbox / "bo_01_numpy.ipynb", "bo")
+    result = collect(course.root, inbox, now=NOW)
+    assert [s for s, _, _ in result.imported] == ["bo"]
+    assert len(result.refused) == 2
+    assert all(r.startswith("conflict: 2 different sources") for _, r in result.refused)
