@@ -13,7 +13,8 @@ Python entry point (``dlcourse autograde`` builds on it)::
 progress=None)`` grades every ``submitted/<student>/<chapter>/<chapter>.ipynb`` that
 matches (``student`` is a shell pattern), ``jobs`` at a time (default: one per core), each
 executed once in the sandbox by :class:`graders.trusted.Grader` within ``time_limit``
-seconds in all (default ``DEFAULT_TIME_LIMIT``). ``progress(result)`` is called as each
+seconds in all (default ``DEFAULT_TIME_LIMIT``), on hidden cases drawn afresh for each
+chapter of the batch. ``progress(result)`` is called as each
 one finishes.
 
 Only this process writes: before grading, the student and submission rows of the whole
@@ -33,6 +34,7 @@ import fnmatch
 import json
 import logging
 import os
+import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -73,6 +75,7 @@ def autograde(
         return []
     workers = max(1, jobs or os.cpu_count() or 1)
     limit = time_limit or DEFAULT_TIME_LIMIT
+    seeds = {chapter: secrets.randbits(31) for chapter in chapters}  # fresh hidden cases
     results: list[SubmissionResult] = []
     with Grader(lanes=min(workers, len(todo)), allow_weak_sandbox=weak_sandbox_allowed()) as grader:
         for chapter in sorted({c for c, _ in todo}):  # the instructor's setup, without learners
@@ -80,7 +83,7 @@ def autograde(
         snapshot_gradebook(course)
         unready = prepare_submissions(course, todo)
         with ThreadPoolExecutor(max_workers=workers) as pool, gradebook(course) as gb:
-            futures = {pool.submit(_grade, grader, course, c, s, limit): (c, s)
+            futures = {pool.submit(_grade, grader, course, c, s, limit, seeds[c]): (c, s)
                        for c, s in todo if (c, s) not in unready}
             done: list[tuple[tuple[str, str], Future | str]] = list(unready.items())
             for item in [*done, *((futures[f], f) for f in as_completed(futures))]:
@@ -99,11 +102,11 @@ def autograde(
     return sorted(results, key=lambda r: (r.chapter, r.student))
 
 
-def _grade(grader: Grader, course: Course, chapter: str, student: str,
-           limit: float) -> TrustedResult:
+def _grade(grader: Grader, course: Course, chapter: str, student: str, limit: float,
+           seed: int) -> TrustedResult:
     path = course.submitted_dir(student, chapter) / f"{chapter}.ipynb"
     return grader.grade(path, chapter, source_notebook=course.source_notebook(chapter),
-                        time_limit=limit)
+                        time_limit=limit, seed=seed)
 
 
 def _record(course: Course, gb, chapter: str, student: str,

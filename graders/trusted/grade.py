@@ -31,6 +31,7 @@ import os
 import queue
 import re
 import secrets
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -75,6 +76,9 @@ class Grader:
         for zygote in self._zygotes:
             self._free.put(zygote)
         self._setup_checked: dict[str, None] = {}
+        self.child_cpu = 0.0  # CPU seconds of every child run so far (for benchmarks)
+        self._drawn: dict[tuple[str, int], tuple] = {}
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Grader:
         return self
@@ -105,14 +109,8 @@ class Grader:
             steps = notebook.plan_steps(cells, source_cells, [e.function for e in exercises])
         except notebook.NotebookError as error:
             return _ungradable(result, exercises, str(error), start)
-        specs = {e.function: get_spec(e.module, e.function) for e in exercises}
-        visible = {f: spec.cases(hidden=False) for f, spec in specs.items()}
-        hidden = {f: spec.cases(seed, hidden=True) for f, spec in specs.items()}
-        plan = {"steps": [s.as_plan() for s in steps],
-                "calls": {f: {"visible": verify.calls_for(spec, visible[f]),
-                              "hidden": verify.calls_for(spec, hidden[f]),
-                              "scaling": verify.scaling_calls(spec)}
-                          for f, spec in specs.items()}}
+        specs, visible, hidden, calls = self._cases(chapter, seed)
+        plan = {"steps": [s.as_plan() for s in steps], "calls": calls}
         outputs, skipped = self._execute(plan, chapter, time_limit, cell_limit)
         if any(s.kind == "setup" and (s.name in skipped or outputs.get(s.name, {}).get("error"))
                for s in steps):
@@ -137,6 +135,27 @@ class Grader:
         result.seconds = time.perf_counter() - start
         return result
 
+    def _cases(self, chapter: str, seed: int) -> tuple[dict, dict, dict, dict]:
+        """Specs, visible and hidden cases, and the calls the sandbox makes, per function.
+
+        Kept for the last few (chapter, seed) pairs: a batch grades every submission of a
+        chapter on the same fresh hidden cases, drawn once.
+        """
+        key = (chapter, seed)
+        if key not in self._drawn:
+            specs = {e.function: get_spec(e.module, e.function)
+                     for e in chapter_exercises(chapter)}
+            visible = {f: spec.cases(hidden=False) for f, spec in specs.items()}
+            hidden = {f: spec.cases(seed, hidden=True) for f, spec in specs.items()}
+            calls = {f: {"visible": verify.calls_for(spec, visible[f]),
+                         "hidden": verify.calls_for(spec, hidden[f]),
+                         "scaling": verify.scaling_calls(spec)} for f, spec in specs.items()}
+            with self._lock:
+                while len(self._drawn) >= 8:
+                    self._drawn.pop(next(iter(self._drawn)))
+                self._drawn[key] = (specs, visible, hidden, calls)
+        return self._drawn[key]
+
     def _execute(self, plan: dict, chapter: str, time_limit: float,
                  cell_limit: float) -> tuple[dict, dict[str, str]]:
         """Run the plan, leaving out each step that took the child down.
@@ -159,6 +178,7 @@ class Grader:
                 run = zygote.run(secrets.token_hex(8), _fresh_uid(self.mode), chapter,
                                  wire.dumps({**plan, "skip": sorted(skipped)}),
                                  budget=left, step_limit=step_limit)
+                self.child_cpu += run.cpu
                 for frame in run.frames:
                     try:
                         step = wire.loads(*frame)

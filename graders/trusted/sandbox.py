@@ -72,6 +72,7 @@ class RunReport:
     steps: list[str] = field(default_factory=list)
     seconds: float = 0.0
     frames: list[tuple[bytes, bytes]] = field(default_factory=list)
+    cpu: float = 0.0  # the child's CPU seconds
 
 
 def _python_roots() -> list[str]:
@@ -249,7 +250,7 @@ class Zygote:
         steps = header.get("steps") if isinstance(header.get("steps"), list) else []
         return RunReport(str(header.get("ended")), str(header.get("status", ""))[:40],
                          [str(s)[:200] for s in steps], float(header.get("seconds", 0.0)),
-                         frames)
+                         frames, float(header.get("cpu", 0.0)))
 
     def _lost(self, why: str) -> RunReport:
         self.close()

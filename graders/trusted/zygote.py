@@ -14,7 +14,7 @@ plan's bytes (:func:`graders.trusted.wire.dumps`). For each request it
   or a run longer than ``budget``, ends the child;
 - kills every other process in the sandbox (or, in the weak mode, the child's session),
   deletes the job folder as the child's own uid, and answers with a JSON header line
-  ``{"id", "ended", "status", "steps", "seconds", "frames": [[n_json, n_npz], ...]}``
+  ``{"id", "ended", "status", "steps", "seconds", "cpu", "frames": [[n_json, n_npz], ...]}``
   followed by the bytes of each step's data the child sent (also when it did not
   finish). ``ended`` is ``"finished"`` (the child got to its end), ``"exited"`` (it ended
   before), ``"step_limit"`` or ``"time_limit"``.
@@ -45,7 +45,7 @@ from graders.trusted import child, wire  # noqa: E402
 MEMORY_BYTES = 640 * 1024**2
 FILE_BYTES = 16 * 1024**2
 MAX_PROCESSES = 64
-MAX_REPORT = wire.MAX_FILE_BYTES
+MAX_REPORT = wire.MAX_MESSAGE_BYTES
 _PR_SET_DUMPABLE = 4
 _PR_SET_NO_NEW_PRIVS = 38
 _ID = re.compile(r"[0-9a-f]{8,64}")
@@ -172,8 +172,8 @@ def _supervise(pid: int, fd: int, budget: float, step_limit: float) -> tuple[str
             return "finished", progress
 
 
-def _end_everything(pid: int, weak: bool) -> str:
-    """Kill the child and all it started; its wait status as words."""
+def _end_everything(pid: int, weak: bool) -> tuple[str, float]:
+    """Kill the child and all it started; its wait status as words, and its CPU seconds."""
     if weak:
         try:
             os.killpg(pid, signal.SIGKILL)
@@ -181,16 +181,17 @@ def _end_everything(pid: int, weak: bool) -> str:
             pass
     else:
         os.kill(-1, signal.SIGKILL)  # every process of the sandbox but this one and init
-    _, status = os.waitpid(pid, 0)
+    _, status, usage = os.wait4(pid, 0)
     while True:  # anything else that was ours
         try:
             if os.waitpid(-1, os.WNOHANG)[0] == 0:
                 break
         except ChildProcessError:
             break
+    cpu = usage.ru_utime + usage.ru_stime
     if os.WIFSIGNALED(status):
-        return f"signal {os.WTERMSIG(status)}"
-    return f"exit {os.WEXITSTATUS(status)}"
+        return f"signal {os.WTERMSIG(status)}", cpu
+    return f"exit {os.WEXITSTATUS(status)}", cpu
 
 
 def _remove(job: str, uid: int | None) -> None:
@@ -229,10 +230,10 @@ def serve(request: dict, plan: tuple[bytes, bytes], views: str, jobs: str,
                                      float(request["step_limit"]))
     finally:
         os.close(read)
-        status = _end_everything(pid, weak)
+        status, cpu = _end_everything(pid, weak)
         _remove(job, request["uid"])
     header = {"id": request["id"], "ended": ended, "status": status, "steps": progress.steps,
-              "seconds": time.monotonic() - start, "frames": progress.frames}
+              "seconds": time.monotonic() - start, "cpu": cpu, "frames": progress.frames}
     return header, bytes(progress.data)
 
 
