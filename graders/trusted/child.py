@@ -12,18 +12,19 @@ The plan (from the parent, plain data)::
      "calls": {function: {"visible": [case], "hidden": [case], "scaling": [case, case] | None}}}
 
 where a case is a list of calls ``{"args": [...], "kwargs": {...}}``. Every code cell runs
-in notebook order in one namespace. In a test cell, ``check_<function>(fn)`` is a recorder
-(:class:`_Recorder`): it calls ``fn`` on the parent's inputs and keeps what comes back as
-plain data (:func:`describe`); ``hidden=True`` adds the hidden cases. There is no
-reference, no check and no diagnosis in here.
+in notebook order in one namespace. A test cell runs as written, but ``check_<function>``
+is a stand-in that does nothing (there is no reference, no check and no diagnosis in
+here); right after the cell, the child calls the exercise's function *as it stands
+there* on the parent's inputs (:func:`record`) and keeps what comes back as plain data
+(:func:`describe`).
 
 Before each step the child writes ``S <step>`` to the progress pipe, so the zygote knows
 which step a hang or a crash belongs to, and after it ``D <json bytes> <npz bytes>`` and
 that step's data (so what ran before a crash is kept)::
 
     {"step": str, "error": {"type", "message", "args", "builtin", "line"} | None,
-     "stdout": str, "records": {function: [{"hidden": bool, "cases": [[outcome]],
-                                            "scaling": [lines, lines] | None}]}}
+     "stdout": str, "records": {function: {"missing": true} | [{"hidden": bool,
+                                "cases": [[outcome]], "scaling": [lines, lines] | None}]}}
 
 and ``E`` at the very end,
 with an outcome ``{"result": node} | {"error": {...}}`` plus ``"fp"`` (floating-point
@@ -158,39 +159,44 @@ def only_main_process() -> None:
         os._exit(0)
 
 
-class _Recorder:
-    """``check_<function>`` while grading: call the function on the parent's inputs."""
+def _no_check(*args, **kwargs) -> None:
+    """``check_<function>`` while grading: the child records the function itself."""
+    return None
 
-    def __init__(self, function: str):
-        self.function = function
-        self.__name__ = f"check_{function}"
 
-    def __call__(self, fn, *, hidden: bool = False, **ignored):
-        step = RUN.step
-        calls = RUN.plan["calls"].get(self.function)
-        if step is None or step["kind"] != "test" or calls is None:
-            return None  # a check called outside its test cell grades nothing
-        record = {"hidden": bool(hidden), "cases": [], "scaling": None}
-        RUN.records.setdefault(self.function, []).append(record)
-        for case in calls["hidden" if hidden else "visible"]:
-            record["cases"].append([call_once(fn, call) for call in case])
+def record(function: str, namespace: dict) -> dict | list:
+    """Call ``function`` as it stands in ``namespace`` on the parent's visible and hidden
+    inputs (and the two vectorization calls); the records, or ``{"missing": True}``."""
+    calls = RUN.plan["calls"].get(function)
+    fn = namespace.get(function)
+    if calls is None:
+        return []
+    if fn is None:
+        return {"missing": True}
+    records = []
+    for tier in ("visible", "hidden"):
+        cases = []
+        for case in calls[tier]:
+            cases.append([call_once(fn, call) for call in case])
             only_main_process()
-        if calls.get("scaling") and callable(fn):
-            record["scaling"] = [count_lines(fn, case[0]) for case in calls["scaling"]]
-        return None
+        records.append({"hidden": tier == "hidden", "cases": cases, "scaling": None})
+    if calls.get("scaling") and callable(fn):
+        records[-1]["scaling"] = [count_lines(fn, case[0]) for case in calls["scaling"]]
+        only_main_process()
+    return records
 
 
 class _Checks(types.ModuleType):
-    """The module ``graders.checks`` (and its submodules) while grading: recorders only."""
+    """The module ``graders.checks`` (and its submodules) while grading: no checks."""
 
     def __getattr__(self, name):
         if name.startswith("check_"):
-            return _Recorder(name.removeprefix("check_"))
+            return _no_check
         raise AttributeError(name)
 
 
 class _ChecksFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """``graders.checks`` as recorders; ``graders.learner`` (the in-notebook "check your
+    """``graders.checks`` as stand-ins; ``graders.learner`` (the in-notebook "check your
     whole notebook" cell) inert: grading does not grade itself."""
 
     def find_spec(self, name, path=None, target=None):
@@ -399,6 +405,8 @@ def run(plan: dict, started, finished) -> None:
         finally:
             only_main_process()
             sys.stdout = stdout
-            RUN.step = None
+        if step["kind"] == "test" and step.get("function"):
+            RUN.records[step["function"]] = record(step["function"], namespace)
+        RUN.step = None
         finished({"step": step["name"], "error": error, "stdout": capture.text(),
                   "records": RUN.records})

@@ -115,15 +115,14 @@ class Grader:
         if any(s.kind == "setup" and (s.name in skipped or outputs.get(s.name, {}).get("error"))
                for s in steps):
             self.check_setup(chapter, source_cells)  # the instructor's fault, or the learner's?
-        records = _records(steps, outputs)
         secret = notebook.hidden_lines(source_cells)  # learner text may quote the tests
         result.cells = [_cell_output(i, s, outputs.get(s.name), skipped.get(s.name), secret)
                         for i, s in enumerate(steps)]
         for e in exercises:
-            entries = records.get(e.function)
-            found = verify.Records(visible[e.function], hidden[e.function],
-                                   entries if isinstance(entries, list) else [],
-                                   _why_unrecorded(e.function, steps, outputs, skipped))
+            entries, test_error = _records(e.function, steps, outputs)
+            found = verify.Records(visible[e.function], hidden[e.function], entries,
+                                   _why_unrecorded(e.function, steps, outputs, skipped),
+                                   test_error)
             verdict = verify.exercise_result(e, specs[e.function], found)
             result.exercises.append(
                 replace(verdict, diagnosis=notebook.redact(verdict.diagnosis, secret)))
@@ -234,16 +233,19 @@ def grade_notebook(path: str | Path, chapter: str, *, seed: int | None = None,
                             source_notebook=source_notebook)
 
 
-def _records(steps: list, outputs: dict) -> dict[str, list]:
-    """Each function's records, from the test cells that ran (in execution order)."""
-    records: dict[str, list] = {}
+def _records(function: str, steps: list, outputs: dict) -> tuple[list, str | None]:
+    """What the child recorded after the (first) test cell of ``function``, and that
+    cell's own error, if it raised."""
     for step in steps:
-        found = outputs.get(step.name, {}).get("records")
-        if step.kind == "test" and isinstance(found, dict):
-            entries = found.get(step.function)
-            if isinstance(entries, list):
-                records.setdefault(step.function, []).extend(entries)
-    return records
+        if step.kind == "test" and step.function == function:
+            data = outputs.get(step.name)
+            if not isinstance(data, dict):
+                return [], None
+            found = data.get("records") if isinstance(data.get("records"), dict) else {}
+            entries = found.get(function)
+            error = _error_text(data.get("error")) or None
+            return (entries if isinstance(entries, list) else []), error
+    return [], None
 
 
 def _fresh_uid(mode: str) -> int | None:

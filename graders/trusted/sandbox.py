@@ -119,15 +119,15 @@ def zygote_command(engine: Path, views: Path) -> list[str]:
     args += ["--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
              "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
              "--proc", "/proc", "--dev", "/dev"]
+    for folder, size in (("/jobs", JOBS_BYTES), ("/tmp", 16 * 1024**2),
+                         ("/dev/shm", 1024**2)):  # first: a venv under /tmp is bound over it
+        args += ["--size", str(size), "--perms", "0755" if folder == "/jobs" else "1777",
+                 "--tmpfs", folder]
     for root in roots:
         args += _parents_with_perms(root) + ["--ro-bind", root, root]
     args += _hidden_installs(roots)
     args += ["--ro-bind", str(engine), "/engine", "--ro-bind", str(views), "/views",
              "--ro-bind-try", str(DATA_DIR), "/data"]
-    for folder, size in (("/jobs", JOBS_BYTES), ("/tmp", 16 * 1024**2),
-                         ("/dev/shm", 1024**2)):
-        args += ["--size", str(size), "--perms", "0755" if folder == "/jobs" else "1777",
-                 "--tmpfs", folder]
     args += ["--chdir", "/jobs"]
     for key, value in {**ENV, "HOME": "/jobs", "DLNOTES_DATA": "/data"}.items():
         args += ["--setenv", key, value]
@@ -181,13 +181,20 @@ class Zygote:
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
             command = zygote_command(self.engine, self.views)
         self._buffer = bytearray()
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, env=env, bufsize=0,
-                                        start_new_session=True)
-        header = self._read_header(30.0)
-        if header != {"ready": True}:
-            self.close()
-            raise SandboxUnavailableError("the grading sandbox did not start")
+        with tempfile.TemporaryFile() as errors:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=errors, env=env,
+                                            bufsize=0, start_new_session=True)
+            header = self._read_header(30.0)
+            if header != {"ready": True}:
+                self.close()
+                errors.seek(0)
+                said = errors.read()[-2000:].decode(errors="replace").strip().splitlines()
+                raise SandboxUnavailableError(
+                    "the grading sandbox did not start"
+                    + (f" ({said[-1][:200]})" if said else "")
+                    + "; check that bubblewrap works here (`bwrap --version`) and that this "
+                      "Python and its packages are readable by other users")
 
     def _fill(self, deadline: float) -> bool:
         fd = self.process.stdout.fileno()

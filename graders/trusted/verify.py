@@ -229,6 +229,7 @@ class Records:
     hidden: list[Case]
     entries: list  # the child's records for this function (untrusted)
     problem: str | None = None  # why nothing was recorded (a skipped or failed cell)
+    test_error: str | None = None  # the instructor's test cell raised (learner-caused)
 
 
 def exercise_result(exercise: Exercise, spec, records: Records) -> ExerciseResult:
@@ -242,7 +243,8 @@ def exercise_result(exercise: Exercise, spec, records: Records) -> ExerciseResul
 
     entries = [e for e in records.entries if isinstance(e, dict)][:4]
     if not entries:
-        return verdict(records.problem or f"its test cell did not check {exercise.function}")
+        return verdict(records.problem or f"{exercise.function} is not defined: its solution "
+                                          "cell is missing or does not define it")
     seen_hidden = False
     for entry in entries:
         hidden = entry.get("hidden") is True
@@ -259,7 +261,9 @@ def exercise_result(exercise: Exercise, spec, records: Records) -> ExerciseResul
             return verdict(problem)
         seen_hidden = seen_hidden or hidden
     if not seen_hidden:
-        return verdict(f"its test cell did not run the hidden tests of {exercise.function}")
+        return verdict("the grading process returned a malformed result")
+    if records.test_error:
+        return verdict(f"its test cell raised {records.test_error}")
     n = len(records.hidden)
     return verdict(None, f"✓ {exercise.function}: {n} cases, hidden ones included")
 
