@@ -194,13 +194,26 @@ def _end_everything(pid: int, weak: bool) -> tuple[str, float]:
     return f"exit {os.WEXITSTATUS(status)}", cpu
 
 
+SHARED = ("/tmp", "/dev/shm")  # the sandbox's other writable folders
+
+
 def _remove(job: str, uid: int | None) -> None:
-    """Delete the job folder as the child's own uid (never walked with privileges)."""
+    """Delete the job folder, and what the child left in the shared folders, as the
+    child's own uid (never walked with privileges)."""
     pid = os.fork()
     if pid == 0:
         try:
             _become(uid)
             shutil.rmtree(job, ignore_errors=True)
+            for folder in SHARED if os.path.realpath(job).startswith("/jobs/") else ():
+                for entry in os.scandir(folder):
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        try:
+                            os.unlink(entry.path)
+                        except OSError:
+                            pass
         finally:
             os._exit(0)
     os.waitpid(pid, 0)

@@ -215,3 +215,24 @@ def test_a_cell_that_raises_does_not_stop_the_next_ones(tmp_path):
     result = grade(submit_chapter(tmp_path, CHAPTER, {}, added))
     assert result.score == MAX_SCORE
     assert any(re.match("RuntimeError", c.error) for c in result.cells)
+
+
+def test_nothing_a_child_leaves_reaches_the_next_submission(tmp_path):
+    """Files in the sandbox's /tmp, /dev/shm and job folder, processes: all gone before
+    the next child of the same warm sandbox starts."""
+    from graders.trusted import Grader
+
+    leave = ("import os, subprocess\nopen('/tmp/left', 'w').write('x')\n"
+             "open('/dev/shm/left', 'w').write('x')\nopen('left', 'w').write('x')\n"
+             "subprocess.Popen(['sleep', '300'], start_new_session=True)\n")
+    look = ("import os, glob\nprint('seen:', [p for p in ('/tmp/left', '/dev/shm/left', 'left')"
+            " if os.path.exists(p)], len([p for p in glob.glob('/proc/[0-9]*/cmdline')"
+            " if b'sleep' in open(p, 'rb').read()]))\n")
+    with Grader() as grader:
+        first = submit_chapter(tmp_path, CHAPTER, {}, [("setup", leave)])
+        assert grader.grade(first, CHAPTER).score == MAX_SCORE
+        (tmp_path / "second").mkdir()
+        second = submit_chapter(tmp_path / "second", CHAPTER, {}, [("setup", look)])
+        result = grader.grade(second, CHAPTER)
+    printed = [c.stdout for c in result.cells if c.stdout.startswith("seen:")]
+    assert printed == ["seen: [] 0\n"], [c for c in result.cells if "seen" in c.stdout]
