@@ -34,7 +34,7 @@ def find_notebooks(paths: list[Path]) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graders.learner.grading import format_result, grade_notebooks
+    from graders.learner.grading import format_overview, format_result, grade_notebooks
     from graders.paths import NOTEBOOKS_DIR
 
     missing = [p for p in args.paths if not p.exists()]
@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         raise DlcourseError("; ".join(_not_graded(r) for r in results))
     for result in results:
         print(format_result(result), flush=True)
+    if len(results) > 1 or any(p.is_dir() for p in args.paths):
+        print(format_overview(results))
     return 0 if all(r.passed for r in results) else 1
 
 

@@ -176,5 +176,29 @@ def format_result(result: NotebookResult) -> str:
             line += "  " + _explain(e.diagnosis).replace("\n", "\n      ")
         lines.append(line)
     if result.passed:
+        from graders.learner.overview import answer_key_pointer
+
         lines.append("  everything passes, hidden tests included")
+        lines.append("  " + answer_key_pointer(result.chapter))
+    return "\n".join(lines)
+
+
+def format_overview(results: list[NotebookResult]) -> str:
+    """The course overview ``dlcourse check DIR`` ends with: points per chapter, the total."""
+    from graders.exercises import max_score
+
+    best: dict[str, NotebookResult] = {}
+    for r in results:  # one line per chapter: its best-scoring notebook
+        if r.chapter in CHAPTERS and (r.chapter not in best or r.score > best[r.chapter].score):
+            best[r.chapter] = r
+    lines, total = ["course overview:"], 0.0
+    for chapter in CHAPTERS:
+        r = best.get(chapter)
+        got = r.score if r is not None and not r.error else 0.0
+        total += got
+        state = ("not found" if r is None else "could not be graded" if r.error
+                 else "passes" if r.passed else "")
+        lines.append(f"  {chapter:<16} {_points(got):>3}/{max_score(chapter):<3} {state}".rstrip())
+    course_max = sum(max_score(c) for c in CHAPTERS)
+    lines.append(f"  {'total':<16} {_points(total):>3}/{course_max}")
     return "\n".join(lines)

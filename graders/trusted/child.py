@@ -34,6 +34,7 @@ errors seen), ``"modified"`` (``{argument index: node}`` of inputs changed in pl
 
 from __future__ import annotations
 
+import ast
 import copy
 import importlib.abc
 import importlib.machinery
@@ -106,27 +107,41 @@ def _no_progress_bars() -> types.ModuleType:
 
 
 class _Shell:
-    """``get_ipython()``: the magics a notebook uses to run code run it once, others do nothing.
+    """``get_ipython()``: the magics that run code run it as IPython would; others are inert.
 
-    ``%time``, ``%timeit``, ``%%time``, ``%%timeit``, ``%%capture`` and ``%prun`` run their
-    code in the notebook's namespace, as in a kernel (where they also define names);
-    ``%matplotlib``, ``!shell`` and the rest are inert.
+    ``%time``/``%%time``, ``%%capture`` and ``%prun`` run their code in the notebook's
+    namespace (what they define stays); ``%timeit``/``%%timeit`` run it once in a copy (in
+    IPython they define nothing); ``%%writefile`` writes the cell into the working folder,
+    importable as in a kernel; ``%matplotlib``, ``!shell`` and the rest do nothing.
     """
 
-    RUNS_CODE = {"time", "timeit", "capture", "prun"}
+    IN_NAMESPACE = {"time", "capture", "prun"}
 
     def __init__(self, namespace: dict):
         self.user_ns = namespace
 
     def run_line_magic(self, name, line, *args, **kwargs):
-        if name in self.RUNS_CODE and name != "capture":
-            code = re.sub(r"^(\s*-\S+(\s+\d+)?\s+)*", "", line)  # options like -n 10 -r 3
-            exec(compile(code, "<magic>", "exec"), self.user_ns)
+        code = re.sub(r"^(\s*-\S+(\s+\d+)?\s+)*", "", line)  # options like -n 10 -r 3
+        if name in self.IN_NAMESPACE - {"capture"}:
+            exec(compile(code, "<cell magic>", "exec"), self.user_ns)
+        elif name == "timeit":
+            exec(compile(code, "<cell magic>", "exec"), dict(self.user_ns))
         return None
 
     def run_cell_magic(self, name, line, cell, *args, **kwargs):
-        if name in self.RUNS_CODE:
+        if name in self.IN_NAMESPACE:
             exec(compile(cell, "<cell magic>", "exec"), self.user_ns)
+        elif name == "timeit":
+            scratch = dict(self.user_ns)
+            setup = re.sub(r"^(\s*-\S+(\s+\d+)?\s+)*", "", line)
+            exec(compile(f"{setup}\n{cell}", "<cell magic>", "exec"), scratch)
+        elif name in ("writefile", "file"):
+            words = line.split()
+            append = "-a" in words or "--append" in words
+            target = next((w for w in words if not w.startswith("-")), None)
+            if target:
+                with open(target, "a" if append else "w") as file:
+                    file.write(cell)
         return None
 
     def system(self, *args, **kwargs):
@@ -137,6 +152,25 @@ class _Shell:
 
     def __getattr__(self, name):
         return _Inert(name)
+
+
+def _display(*objects, **kwargs) -> None:
+    """``display()`` while grading: nothing is shown."""
+    return None
+
+
+def _run_cell(source: str, filename: str, namespace: dict) -> None:
+    """Run a cell as IPython does: a last expression's value becomes ``_`` (then ``__``...)."""
+    tree = ast.parse(source, filename)
+    last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    if last is None:
+        exec(compile(tree, filename, "exec"), namespace)
+        return
+    exec(compile(ast.Module(tree.body[:-1], type_ignores=[]), filename, "exec"), namespace)
+    value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+    if value is not None:
+        namespace["___"], namespace["__"] = namespace.get("__", ""), namespace.get("_", "")
+        namespace["_"] = value
 
 
 # ----------------------------------------------------------------------- the recorders
@@ -371,8 +405,9 @@ class _Capture(io.TextIOBase):
 
 
 def isolate_imports(views: str) -> None:
-    """Import dlnotes from this chapter's view only; graders.checks are recorders."""
-    sys.path[:] = [views] + [p for p in sys.path if "__editable__" not in p]
+    """Import dlnotes from this chapter's view only (and, as in a kernel, the learner's own
+    files from the working folder); graders.checks are stand-ins."""
+    sys.path[:] = [os.getcwd(), views] + [p for p in sys.path if "__editable__" not in p]
     sys.meta_path[:] = [_ChecksFinder(), _InertFinder()] + [
         f for f in sys.meta_path if "__editable__" not in repr(f)
     ]
@@ -387,7 +422,7 @@ def run(plan: dict, started, finished) -> None:
     global RUN, MAIN_PID
     RUN, MAIN_PID = _Run(plan), os.getpid()
     skip = set(plan["skip"])
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": _display}
     namespace["get_ipython"] = (lambda shell: lambda: shell)(_Shell(namespace))
     stdout = sys.stdout
     for step in plan["steps"]:
@@ -399,7 +434,7 @@ def run(plan: dict, started, finished) -> None:
         sys.stdout = capture
         error = None
         try:
-            exec(compile(step["source"], f"<cell {step['name']}>", "exec"), namespace)
+            _run_cell(step["source"], f"<cell {step['name']}>", namespace)
         except BaseException as exc:  # noqa: BLE001 - a cell that raises stops only itself
             error = error_info(exc)
         finally:
