@@ -4,15 +4,13 @@ Builds a synthetic class for all five chapters (about 60% solved, 25% with one o
 mistakes from ``graders.catalogue.WRONG``, 10% untouched stubs, 5% broken notebooks),
 then, in the same run:
 
-1. ``dlcourse autograde --jobs N --no-progress`` on the whole class, in this process
-   (``graders.cli.main``), timed in wall seconds and in CPU seconds:
-   ``getrusage(RUSAGE_SELF) + getrusage(RUSAGE_CHILDREN)`` before and after, plus the CPU
-   time of the sandboxes. A sandbox (bwrap, its init, the warm zygote and the zygote's
-   waited children) is ended with SIGKILL by ``Zygote.close``, so nobody waits for the
-   zygote and its CPU time never reaches this process's RUSAGE_CHILDREN. The benchmark
-   therefore wraps ``Zygote.close`` and, just before the kill, reads
-   ``/proc/<pid>/stat`` (utime + stime + cutime + cstime) of every process in that
-   sandbox's tree; both figures are printed;
+1. ``dlcourse autograde`` with ``--jobs N`` on the whole class, in this process
+   (``graders.pipeline.autograde.autograde``), timed in wall seconds and in CPU seconds:
+   ``getrusage(RUSAGE_SELF)`` (the writing process) + ``getrusage(RUSAGE_CHILDREN)`` (the
+   grading lanes, waited for when the batch ends) before and after, plus the CPU time
+   the sandboxes report for each submission (``SubmissionResult.cpu``: the child and the
+   zygote serving it; bwrap's own process does not pass its children's CPU time on, so
+   RUSAGE_CHILDREN cannot see it); the canary's sandbox time is not counted;
 2. plain ``nbgrader autograde CHAPTER`` once per chapter (its fastest way: one process,
    one notebook at a time) on the same submissions of the first ``--plain-students``
    students, in a copy of the course with its own gradebook; CPU from RUSAGE_CHILDREN
@@ -50,7 +48,6 @@ from graders.pipeline.release import release
 from graders.pipeline.submissions import learner_notebook
 
 BIN = Path(sys.executable).parent
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 # --------------------------------------------------------------------------- the class
@@ -120,74 +117,19 @@ def cpu_seconds() -> tuple[float, float]:
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
-def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, utime + stime + cutime + cstime seconds) of a live process."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "
-    return int(fields[1]), sum(int(f) for f in fields[11:15]) / TICK
-
-
-def tree_cpu(root: int) -> float:
-    """CPU seconds of ``root`` and its live descendants, with what they reaped."""
-    stats = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (found := _stat(int(entry))):
-            stats[int(entry)] = found
-    total, todo, seen = 0.0, [root], set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen or pid not in stats:
-            continue
-        seen.add(pid)
-        total += stats[pid][1]
-        todo += [p for p, (parent, _) in stats.items() if parent == pid]
-    return total
-
-
-class SandboxMeter:
-    """Wraps ``Zygote.close``: the sandbox's CPU time, read just before it is killed."""
-
-    def __init__(self):
-        self.seconds = 0.0
-        self.sandboxes = 0
-
-    @contextlib.contextmanager
-    def installed(self):
-        from graders.trusted import sandbox
-
-        original = sandbox.Zygote.close
-
-        def close(zygote):
-            if zygote.process is not None and zygote.process.poll() is None:
-                self.seconds += tree_cpu(zygote.process.pid)
-                self.sandboxes += 1
-            return original(zygote)
-
-        sandbox.Zygote.close = close
-        try:
-            yield self
-        finally:
-            sandbox.Zygote.close = original
-
-
 def run_dlcourse(course: Course, jobs: int, log: Path) -> dict:
-    from graders.cli import main as dlcourse
+    """``dlcourse autograde --jobs N`` in this process: wall time, this process's CPU, the
+    lanes' CPU (waited-for children), and the sandboxes' CPU as the engine reports it."""
+    from graders.pipeline.autograde import autograde
 
-    meter = SandboxMeter()
     self0, kids0 = cpu_seconds()
     start = time.monotonic()
-    with (meter.installed(), log.open("w") as out, contextlib.redirect_stdout(out),
-          contextlib.redirect_stderr(out)):
-        code = dlcourse(["autograde", str(course.root), "--jobs", str(jobs), "--no-progress"])
+    with log.open("w") as out, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        results = autograde(course.root, jobs=jobs)
     wall = time.monotonic() - start
     self1, kids1 = cpu_seconds()
-    if code not in (0, 1):  # 1: some submissions failed, as the broken ones should
-        raise SystemExit(f"dlcourse autograde exited {code}; see {log}")
     return {"wall": wall, "self": self1 - self0, "children": kids1 - kids0,
-            "sandboxes": meter.seconds, "zygotes": meter.sandboxes}
+            "sandboxes": sum(r.cpu for r in results)}
 
 
 def run_nbgrader(course: Course, log: Path) -> dict:
@@ -269,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         ("wall seconds", f"{ours['wall']:.1f}", f"{theirs['wall']:.1f}"),
         ("wall s / notebook", f"{ours['wall'] / n_all:.3f}", f"{theirs['wall'] / n_plain:.3f}"),
         ("CPU s (self+children)", f"{ours['self'] + ours['children']:.1f}", f"{theirs_cpu:.1f}"),
-        ("CPU s in sandboxes (/proc)", f"{ours['sandboxes']:.1f}", "-"),
+        ("CPU s in sandboxes", f"{ours['sandboxes']:.1f}", "-"),
         ("CPU s / notebook (all)", f"{ours_cpu / n_all:.3f}", f"{theirs_cpu / n_plain:.3f}"),
     ]
     wall_ratio = (theirs["wall"] / n_plain) / (ours["wall"] / n_all)
@@ -280,9 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, width, strict=True)))
     print(f"\nper notebook, dlcourse is {wall_ratio:.1f}x faster in wall time and "
           f"{cpu_ratio:.1f}x cheaper in CPU time than plain nbgrader")
-    print(f"RUSAGE_CHILDREN during dlcourse: {ours['children']:.2f} s (the sandboxes are killed, "
-          f"not waited for); read from /proc before each of {ours['zygotes']} sandboxes "
-          f"ended: {ours['sandboxes']:.1f} s")
+    print(f"CPU s during dlcourse: writer {ours['self']:.1f}, lanes {ours['children']:.1f}, "
+          f"sandboxes {ours['sandboxes']:.1f}")
     print(f"score disagreements on the {n_plain} common notebooks: {len(disagree)} test cells "
           f"in {notebooks_disagreeing} notebooks")
     for key in disagree[:20]:

@@ -12,16 +12,17 @@ Python entry point (``dlcourse autograde`` builds on it)::
 ``autograde(course_dir, chapters=None, jobs=None, student=None, time_limit=None,
 progress=None)`` grades every ``submitted/<student>/<chapter>/<chapter>.ipynb`` that
 matches (``student`` is a shell pattern), ``jobs`` at a time (default: one per core), each
-executed once in the sandbox by :class:`graders.trusted.Grader` within ``time_limit``
-seconds in all (default ``DEFAULT_TIME_LIMIT``), on hidden cases drawn afresh for each
-chapter of the batch. ``progress(result)`` is called as each
-one finishes.
+executed once in the sandbox by a :class:`graders.trusted.Grader` in one of the
+:mod:`~graders.pipeline.lanes`, within ``time_limit`` seconds in all (default
+``DEFAULT_TIME_LIMIT``), on hidden cases drawn afresh for each chapter of the batch.
+``progress(result)`` is called as each one finishes.
 
-Only this process writes: before grading, the student and submission rows of the whole
-batch (:mod:`graders.pipeline.gradebook`) and a snapshot of the gradebook; then, for each
-submission, its test cells' scores, an autograded copy of the notebook whose test cells
-show this run's verdicts (:mod:`graders.pipeline.autograded`), and a ``dlcourse_result``
-row (:mod:`graders.pipeline.results`). A submission that cannot be graded (an unreadable
+Only this process writes (the lanes only grade): a snapshot of the gradebook, then the
+student and submission rows of the whole batch (:mod:`graders.pipeline.gradebook`) while
+the first submissions are graded, and only then, for each submission, its test cells'
+scores, an autograded copy of the notebook whose test cells show this run's verdicts
+(:mod:`graders.pipeline.autograded`), and a ``dlcourse_result`` row
+(:mod:`graders.pipeline.results`). A submission that cannot be graded (an unreadable
 notebook, a gradebook error) gets status ``failed`` with the reason and "needs manual
 grade" in nbgrader, never a silent 0; the batch goes on. After the batch a known-wrong
 canary must score 0 (:mod:`graders.pipeline.canary`). Set
@@ -36,9 +37,10 @@ import logging
 import os
 import secrets
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from pathlib import Path
 
+from graders.errors import SandboxUnavailableError, sandbox_instruction
 from graders.pipeline.autograded import autograded_notebook, remove_autograded, write_autograded
 from graders.pipeline.canary import canary_problems
 from graders.pipeline.course import Course, load_course
@@ -49,10 +51,18 @@ from graders.pipeline.gradebook import (
     snapshot_gradebook,
     write_grades,
 )
-from graders.pipeline.results import FAILED, GRADED, ExerciseResult, SubmissionResult, save_results
-from graders.trusted import Grader, TrustedResult, notebook
+from graders.pipeline.lanes import Lanes
+from graders.pipeline.results import (
+    FAILED,
+    GRADED,
+    ExerciseResult,
+    SubmissionResult,
+    results_engine,
+    save_results,
+)
+from graders.trusted import TrustedResult
 from graders.trusted.grade import DEFAULT_TIME_LIMIT
-from graders.trusted.sandbox import weak_sandbox_allowed
+from graders.trusted.sandbox import bwrap_problem, weak_sandbox_allowed
 
 TAMPERING = "possible tampering"
 log = logging.getLogger("dlcourse.autograde")
@@ -77,36 +87,42 @@ def autograde(
     limit = time_limit or DEFAULT_TIME_LIMIT
     seeds = {chapter: secrets.randbits(31) for chapter in chapters}  # fresh hidden cases
     results: list[SubmissionResult] = []
-    with Grader(lanes=min(workers, len(todo)), allow_weak_sandbox=weak_sandbox_allowed()) as grader:
+    weak = weak_sandbox_allowed()
+    problem = bwrap_problem()
+    if problem and not weak:
+        raise SandboxUnavailableError(sandbox_instruction(problem))
+    with Lanes(min(workers, len(todo)), allow_weak_sandbox=weak) as lanes:
         for chapter in sorted({c for c, _ in todo}):  # the instructor's setup, without learners
-            grader.check_setup(chapter, notebook.read_cells(course.source_notebook(chapter)))
+            lanes.check_setup(chapter, course.source_notebook(chapter))
         snapshot_gradebook(course)
+        futures = {lanes.submit(course.submitted_dir(s, c) / f"{c}.ipynb", c,
+                                course.source_notebook(c), time_limit=limit, seed=seeds[c]):
+                   (c, s) for c, s in todo}
+        # the lanes only grade; this thread alone writes, the rows first
         unready = prepare_submissions(course, todo)
-        with ThreadPoolExecutor(max_workers=workers) as pool, gradebook(course) as gb:
-            futures = {pool.submit(_grade, grader, course, c, s, limit, seeds[c]): (c, s)
-                       for c, s in todo if (c, s) not in unready}
-            done: list[tuple[tuple[str, str], Future | str]] = list(unready.items())
-            for item in [*done, *((futures[f], f) for f in as_completed(futures))]:
-                (chapter, name), outcome = item
-                result = _record(course, gb, chapter, name, outcome)
-                save_results(course.db_url, [result])
-                results.append(result)
-                if progress:
-                    progress(result)
-        problems = canary_problems(course, sorted({c for c, _ in todo}), grader)
+        for future, key in futures.items():
+            if key in unready:
+                future.cancel()
+        ready = [f for f, key in futures.items() if key not in unready]
+        store = results_engine(course.db_url)
+        try:
+            with gradebook(course) as gb:
+                for (chapter, name), outcome in [*unready.items(),
+                                                 *((futures[f], f) for f in as_completed(ready))]:
+                    result = _record(course, gb, chapter, name, outcome)
+                    save_results(course.db_url, [result], engine=store)
+                    results.append(result)
+                    if progress:
+                        progress(result)
+        finally:
+            store.dispose()
+        problems = canary_problems(course, sorted({c for c, _ in todo}), lanes)
     if problems:
         flag = "BATCH FLAGGED: " + "; ".join(problems)
         for result in results:
             result.reason = f"{flag}; {result.reason}" if result.reason else flag
         save_results(course.db_url, results)
     return sorted(results, key=lambda r: (r.chapter, r.student))
-
-
-def _grade(grader: Grader, course: Course, chapter: str, student: str, limit: float,
-           seed: int) -> TrustedResult:
-    path = course.submitted_dir(student, chapter) / f"{chapter}.ipynb"
-    return grader.grade(path, chapter, source_notebook=course.source_notebook(chapter),
-                        time_limit=limit, seed=seed)
 
 
 def _record(course: Course, gb, chapter: str, student: str,
@@ -167,4 +183,4 @@ def submission_result(student: str, chapter: str, trusted: TrustedResult) -> Sub
     if trusted.sandbox != "bwrap":
         notes.append(f"graded in the WEAK sandbox: {trusted.message}")
     return SubmissionResult(student, chapter, GRADED, exercises, reason="; ".join(notes) or None,
-                            seconds=trusted.seconds)
+                            seconds=trusted.seconds, cpu=trusted.sandbox_cpu)

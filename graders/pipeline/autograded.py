@@ -110,21 +110,23 @@ def write_autograded(root: Path, parts: tuple[str, ...], name: str, content: byt
 
 
 def remove_autograded(root: Path, parts: tuple[str, ...], name: str) -> None:
-    """Remove ``root/<parts...>/<name>`` if it is there, following no link on the way."""
+    """Remove ``root/<parts...>/<name>``, and its folder if that leaves it empty, following
+    no link on the way (a stale autograded copy must not outlive a failed re-grade)."""
     try:
-        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+        fds = [os.open(root, os.O_RDONLY | os.O_DIRECTORY)]
     except OSError:
         return
     try:
         for part in parts:
-            sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            os.close(fd)
-            fd = sub
-        os.unlink(name, dir_fd=fd)
+            fds.append(os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
+                               dir_fd=fds[-1]))
+        os.unlink(name, dir_fd=fds[-1])
+        os.rmdir(parts[-1], dir_fd=fds[-2])  # only if nothing else is in it
     except OSError:
-        pass  # nothing there, or a link where a folder belongs: nothing of ours to remove
+        pass  # nothing there, a link where a folder belongs, or a folder not empty
     finally:
-        os.close(fd)
+        for fd in fds:
+            os.close(fd)
 
 
 def _subfolder(fd: int, part: str) -> int:

@@ -71,6 +71,7 @@ class SubmissionResult:
     exercises: list[ExerciseResult] = field(default_factory=list)
     reason: str | None = None
     seconds: float = 0.0
+    cpu: float = 0.0  # CPU seconds in the sandbox (not stored: for this run's summary)
 
     @property
     def graded(self) -> bool:
@@ -108,11 +109,22 @@ def open_results(db_url: str) -> None:
     _engine(db_url).dispose()
 
 
-def save_results(db_url: str, results: list[SubmissionResult]) -> None:
-    """Insert or replace the rows of these submissions (re-grading replaces old rows)."""
+def results_engine(db_url: str) -> sa.Engine:
+    """An engine for many :func:`save_results` calls (a batch); dispose of it after."""
+    return _engine(db_url)
+
+
+def save_results(db_url: str, results: list[SubmissionResult], *,
+                 engine: sa.Engine | None = None) -> None:
+    """Insert or replace the rows of these submissions (re-grading replaces old rows).
+
+    ``engine`` (from :func:`results_engine`) is reused and left open; without it a new one
+    is made and disposed of.
+    """
     if not results:
         return
-    engine = _engine(db_url)
+    own = engine is None
+    engine = _engine(db_url) if own else engine
     now = datetime.now(UTC).isoformat(timespec="seconds")
     try:
         with engine.begin() as conn:
@@ -132,7 +144,8 @@ def save_results(db_url: str, results: list[SubmissionResult]) -> None:
                     )
                 )
     finally:
-        engine.dispose()  # no pooled connection may outlive the call into a forked worker
+        if own:
+            engine.dispose()  # no pooled connection may outlive the call into a fork
 
 
 def load_results(db_url: str) -> list[SubmissionResult]:

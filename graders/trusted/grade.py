@@ -76,7 +76,6 @@ class Grader:
         for zygote in self._zygotes:
             self._free.put(zygote)
         self._setup_checked: dict[str, None] = {}
-        self.child_cpu = 0.0  # CPU seconds of every child run so far (for benchmarks)
         self._drawn: dict[tuple[str, int], tuple] = {}
         self._lock = threading.Lock()
 
@@ -111,7 +110,8 @@ class Grader:
             return _ungradable(result, exercises, str(error), start)
         specs, visible, hidden, calls = self._cases(chapter, seed)
         plan = {"steps": [s.as_plan() for s in steps], "calls": calls}
-        outputs, skipped = self._execute(plan, chapter, time_limit, cell_limit)
+        outputs, skipped, result.sandbox_cpu = self._execute(plan, chapter, time_limit,
+                                                             cell_limit)
         if any(s.kind == "setup" and (s.name in skipped or outputs.get(s.name, {}).get("error"))
                for s in steps):
             self.check_setup(chapter, source_cells)  # the instructor's fault, or the learner's?
@@ -156,17 +156,18 @@ class Grader:
         return self._drawn[key]
 
     def _execute(self, plan: dict, chapter: str, time_limit: float,
-                 cell_limit: float) -> tuple[dict, dict[str, str]]:
+                 cell_limit: float) -> tuple[dict, dict[str, str], float]:
         """Run the plan, leaving out each step that took the child down.
 
-        Returns ``({step: its data}, {step: why it was left out or not run})``; a step's
-        data comes from the last run that finished it.
+        Returns ``({step: its data}, {step: why it was left out or not run}, CPU seconds
+        in the sandbox)``; a step's data comes from the last run that finished it.
         """
         ensure_view(self.views, chapter)
         names = {s["name"] for s in plan["steps"]}
         deadline = time.monotonic() + time_limit
         data: dict[str, dict] = {}
         skipped: dict[str, str] = {}
+        cpu = 0.0
         zygote = self._free.get()
         try:
             for _ in range(MAX_RUNS):
@@ -177,7 +178,7 @@ class Grader:
                 run = zygote.run(secrets.token_hex(8), _fresh_uid(self.mode), chapter,
                                  wire.dumps({**plan, "skip": sorted(skipped)}),
                                  budget=left, step_limit=step_limit)
-                self.child_cpu += run.cpu
+                cpu += run.cpu
                 for frame in run.frames:
                     try:
                         step = wire.loads(*frame)
@@ -196,7 +197,7 @@ class Grader:
         for name in names - set(skipped) - set(data):
             skipped[name] = ("was not run: the submission used up its time "
                              f"({time_limit:g} s) on the cells above")
-        return data, skipped
+        return data, skipped, cpu
 
     def check_setup(self, chapter: str, source_cells: list[dict]) -> None:
         """Run the instructor's setup cells alone in the sandbox; :class:`SetupError` if they
@@ -210,8 +211,8 @@ class Grader:
         steps = [notebook.Step(f"cell:{i}:setup", "setup",
                                notebook.to_python(notebook.cell_source(c)))
                  for i, c in enumerate(setup)]
-        outputs, skipped = self._execute({"steps": [s.as_plan() for s in steps], "calls": {}},
-                                         chapter, 60.0, 60.0)
+        outputs, skipped, _ = self._execute({"steps": [s.as_plan() for s in steps],
+                                             "calls": {}}, chapter, 60.0, 60.0)
         for step in steps:
             out = outputs.get(step.name)
             error = out.get("error") if isinstance(out, dict) else None

@@ -76,6 +76,8 @@ class TrustedResult:
         The execution's cells, in order (for the autograded notebook).
     tampering : list of str
         Functions whose test cell printed a pass that grading did not give.
+    sandbox_cpu : float
+        CPU seconds spent in the sandbox on this notebook (every run of it).
     """
 
     chapter: str
@@ -87,6 +89,7 @@ class TrustedResult:
     seconds: float = 0.0
     cells: list[CellOutput] = field(default_factory=list)
     tampering: list[str] = field(default_factory=list)
+    sandbox_cpu: float = 0.0
 
     @property
     def score(self) -> int:

@@ -264,17 +264,22 @@ class Zygote:
         return RunReport("lost", why)
 
     def close(self) -> None:
+        """End the zygote: asked to (its input closes), then killed if it does not."""
         if self.process is not None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait()
             for stream in (self.process.stdin, self.process.stdout):
                 try:
                     stream.close()
                 except OSError:
                     pass
+            try:
+                self.process.wait(timeout=2.0)  # waited for: its CPU time is accounted
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
             self.process = None
         if self.scratch is not None:
             self.scratch.cleanup()

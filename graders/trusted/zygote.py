@@ -15,6 +15,7 @@ plan's bytes (:func:`graders.trusted.wire.dumps`). For each request it
 - kills every other process in the sandbox (or, in the weak mode, the child's session),
   deletes the job folder as the child's own uid, and answers with a JSON header line
   ``{"id", "ended", "status", "steps", "seconds", "cpu", "frames": [[n_json, n_npz], ...]}``
+  (``cpu``: the CPU seconds of the child and of serving it)
   followed by the bytes of each step's data the child sent (also when it did not
   finish). ``ended`` is ``"finished"`` (the child got to its end), ``"exited"`` (it ended
   before), ``"step_limit"`` or ``"time_limit"``.
@@ -197,6 +198,11 @@ def _end_everything(pid: int, weak: bool) -> tuple[str, float]:
 SHARED = ("/tmp", "/dev/shm")  # the sandbox's other writable folders
 
 
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _remove(job: str, uid: int | None) -> None:
     """Delete the job folder, and what the child left in the shared folders, as the
     child's own uid (never walked with privileges)."""
@@ -232,7 +238,7 @@ def serve(request: dict, plan: tuple[bytes, bytes], views: str, jobs: str,
     if request["uid"] is not None:
         os.chown(job, request["uid"], request["uid"])
     read, write = os.pipe()
-    start = time.monotonic()
+    start, own = time.monotonic(), _own_cpu()
     pid = os.fork()
     if pid == 0:
         os.close(read)
@@ -246,7 +252,8 @@ def serve(request: dict, plan: tuple[bytes, bytes], views: str, jobs: str,
         status, cpu = _end_everything(pid, weak)
         _remove(job, request["uid"])
     header = {"id": request["id"], "ended": ended, "status": status, "steps": progress.steps,
-              "seconds": time.monotonic() - start, "cpu": cpu, "frames": progress.frames}
+              "seconds": time.monotonic() - start, "cpu": cpu + _own_cpu() - own,
+              "frames": progress.frames}
     return header, bytes(progress.data)
 
 
