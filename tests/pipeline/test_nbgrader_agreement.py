@@ -178,3 +178,21 @@ def test_broken_notebooks_are_failed_not_zero(comparison):
         assert gradebook_points(comparison["plains"][chapter], chapter, "broken") is None
     assert all(r.graded for (student, _), r in comparison["results"].items()
                if student != "broken")
+
+
+def test_dlcourse_check_gives_the_learner_style_notebooks_nbgraders_points(comparison):
+    """The learner's own ``dlcourse check`` uses the same engine: the learner-style and
+    IPython notebooks get, exercise by exercise, what plain nbgrader gave them."""
+    from graders.learner.grading import grade_notebooks
+
+    course = comparison["course"]
+    learners = [*CORRECT, IPYTHON]
+    paths = [course.submitted_dir(s, c) / f"{c}.ipynb" for s in learners for c in CHAPTERS
+             if (course.submitted_dir(s, c) / f"{c}.ipynb").exists()]
+    checked = {(p.parts[-3], r.chapter): r for p, r in
+               zip(paths, grade_notebooks(paths, say=lambda line: None), strict=True)}
+    expected = {(r.student, r.chapter, r.test_id): r.nbgrader for r in comparison["rows"]
+                if r.student in learners}
+    got = {(s, c, f"test_{e.name}"): e.score for (s, c), r in checked.items()
+           for e in r.exercises}
+    assert got == expected

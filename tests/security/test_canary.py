@@ -9,7 +9,8 @@ from pathlib import Path
 
 from security_course import CHAPTER, SOURCE, solution_source
 
-from graders.pipeline import canary, gradebook
+from graders.pipeline import canary
+from graders.pipeline.gradebook import snapshot_gradebook
 from graders.trusted import Grader
 
 
@@ -43,7 +44,7 @@ def test_snapshot_is_a_faithful_copy_of_a_sqlite_gradebook(tmp_path):
         db.execute("CREATE TABLE grade (student TEXT, points REAL)")
         db.executemany("INSERT INTO grade VALUES (?, ?)", [("alice", 7.0), ("bob", 2.0)])
     db.close()
-    copy = gradebook.snapshot_gradebook(FakeCourse(tmp_path, f"sqlite:///{gradebook}"))
+    copy = snapshot_gradebook(FakeCourse(tmp_path, f"sqlite:///{gradebook}"))
     assert copy.parent == tmp_path / "snapshots"
     with sqlite3.connect(copy) as db:
         rows = db.execute("SELECT student, points FROM grade ORDER BY student").fetchall()
@@ -63,5 +64,5 @@ def test_snapshot_of_another_database_is_a_json_dump(tmp_path, postgres_url):
         conn.execute(sa.text("DELETE FROM snapshot_probe"))
         conn.execute(sa.text("INSERT INTO snapshot_probe VALUES ('canary')"))
     engine.dispose()
-    copy = gradebook.snapshot_gradebook(FakeCourse(tmp_path, url))
+    copy = snapshot_gradebook(FakeCourse(tmp_path, url))
     assert json.loads(copy.read_text())["snapshot_probe"] == [["canary"]]

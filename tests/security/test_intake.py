@@ -15,6 +15,7 @@ import copy
 import os
 import shutil
 import stat
+import sys
 import threading
 import tracemalloc
 import uuid
@@ -34,7 +35,24 @@ from graders.pipeline.course import load_course
 from graders.pipeline.ids import MAX_ID_LENGTH, escaped, id_problem
 from graders.trusted.notebook import MAX_NOTEBOOK_BYTES
 
-NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)  # the collector's clock
+
+def _collector_clock() -> datetime:
+    """The collector's clock for one test: a minute from now, on an even second (zip
+    entries keep times in steps of two seconds)."""
+    now = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+    return now - timedelta(seconds=now.second % 2)
+
+
+NOW = _collector_clock()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clock(monkeypatch):
+    """``NOW`` taken when each test starts, not when the module was imported: a long run
+    would otherwise make real file times look like the future."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", _collector_clock())
+
+
 DAY = (2026, 5, 1, 9, 0, 0)
 SECRET = "ROOT-ONLY-SECRET-4417"
 
