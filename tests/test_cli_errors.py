@@ -273,6 +273,25 @@ def test_lab_without_chapter_notebooks(tmp_path):
     assert not (tmp_path / "ws").exists()
 
 
+def test_lab_with_a_chapter_nbgrader_cannot_release(tmp_path):
+    """A source chapter nbgrader refuses (two cells with one grade_id): one line, exit 1."""
+    import json
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS_DIR / "01_numpy", notebooks / "01_numpy")
+    path = notebooks / "01_numpy" / "01_numpy.ipynb"
+    nb = json.loads(path.read_text())
+    solution = next(c for c in nb["cells"]
+                    if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "sigmoid")
+    copy = json.loads(json.dumps(solution))
+    copy["id"] = "a-second-sigmoid-cell"
+    nb["cells"].append(copy)
+    path.write_text(json.dumps(nb))
+    line = one_line(dlcourse("lab", tmp_path / "ws", "--notebooks", notebooks,
+                             "--prepare-only"), "lab", code=1)
+    assert "nbgrader could not make the student version of 01_numpy" in line
+
+
 def test_lab_port_out_of_range(tmp_path):
     line = one_line(dlcourse("lab", tmp_path / "ws", "--port", "70000"), "lab")
     assert line.endswith("--port must be between 0 and 65535, not 70000")

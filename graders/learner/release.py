@@ -15,6 +15,7 @@ import nbformat
 
 from graders.exercises import CHAPTERS
 from graders.learner._env import ensure_venv_on_path
+from graders.pipeline.release import ReleaseError
 
 SELF_CHECK_MARKER = "dlnotes-self-check"
 
@@ -86,8 +87,8 @@ def release_chapters(notebooks_dir: Path, out_dir: Path,
 
     Raises
     ------
-    RuntimeError
-        If nbgrader fails on a chapter (its log is in the message).
+    ReleaseError
+        If nbgrader fails on a chapter (the last line of its log is in the message).
     """
     ensure_venv_on_path()
     released = {}
@@ -103,8 +104,14 @@ def release_chapters(notebooks_dir: Path, out_dir: Path,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
             result = api.generate_assignment(chapter)
             if not result["success"]:
-                raise RuntimeError(f"nbgrader could not release {chapter}:\n"
-                                   f"{result.get('error') or result.get('log')}")
+                log = str(result.get("error") or result.get("log") or "")
+                said = [ln for ln in log.splitlines()
+                        if ln.strip() and "see the the above traceback" not in ln
+                        and not ln.startswith((" ", "Traceback"))]
+                raise ReleaseError(f"nbgrader could not make the student version of {chapter}"
+                                   + (f" ({said[-1][:300]})" if said else "")
+                                   + "; check that its source notebook is a valid nbgrader "
+                                     "notebook (unique grade_ids, unchanged locked cells)")
             target = out_dir / chapter
             if target.exists():
                 shutil.rmtree(target)
