@@ -174,16 +174,6 @@ def _run_cell(source: str, filename: str, namespace: dict) -> None:
 
 
 # ----------------------------------------------------------------------- the recorders
-class _Run:
-    """The state of this run: the plan, the step running now, what was recorded."""
-
-    def __init__(self, plan: dict):
-        self.plan = plan
-        self.step: dict | None = None
-        self.records: dict[str, list] = {}  # of the step running now
-
-
-RUN: _Run | None = None
 MAIN_PID = os.getpid()
 
 
@@ -198,11 +188,10 @@ def _no_check(*args, **kwargs) -> None:
     return None
 
 
-def record(function: str, namespace: dict) -> dict | list:
-    """Call ``function`` as it stands in ``namespace`` on the parent's visible and hidden
-    inputs (and the two vectorization calls); the records, or ``{"missing": True}``."""
-    calls = RUN.plan["calls"].get(function)
-    fn = namespace.get(function)
+def record(fn, calls: dict | None) -> dict | list:
+    """Call ``fn`` (the exercise's function as it stands, or None) on the parent's
+    ``calls``: visible and hidden inputs, and the two vectorization calls. The records,
+    or ``{"missing": True}``."""
     if calls is None:
         return []
     if fn is None:
@@ -419,8 +408,8 @@ def isolate_imports(views: str) -> None:
 
 def run(plan: dict, started, finished) -> None:
     """Run the plan: ``started(step)`` before each step, ``finished(data)`` after it."""
-    global RUN, MAIN_PID
-    RUN, MAIN_PID = _Run(plan), os.getpid()
+    global MAIN_PID
+    MAIN_PID = os.getpid()
     skip = set(plan["skip"])
     namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": _display}
     namespace["get_ipython"] = (lambda shell: lambda: shell)(_Shell(namespace))
@@ -429,7 +418,6 @@ def run(plan: dict, started, finished) -> None:
         if step["name"] in skip:
             continue
         started(step["name"])
-        RUN.step, RUN.records = step, {}
         capture = _Capture()
         sys.stdout = capture
         error = None
@@ -440,8 +428,9 @@ def run(plan: dict, started, finished) -> None:
         finally:
             only_main_process()
             sys.stdout = stdout
+        records = {}
         if step["kind"] == "test" and step.get("function"):
-            RUN.records[step["function"]] = record(step["function"], namespace)
-        RUN.step = None
+            function = step["function"]
+            records[function] = record(namespace.get(function), plan["calls"].get(function))
         finished({"step": step["name"], "error": error, "stdout": capture.text(),
-                  "records": RUN.records})
+                  "records": records})
