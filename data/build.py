@@ -1,12 +1,13 @@
-"""Rebuild the course's data files from scikit-learn's bundled copies (developers only).
+"""Rebuild the course's data files from the copies bundled with scikit-learn and scikit-image.
 
     python data/build.py [--out DIR]
 
-Writes ``breast_cancer.npz`` and ``digits.npz`` (see README.md beside this file) and
-prints their SHA-256 checksums. The output is byte-for-byte reproducible: the train/test
-splits come from a fixed seed and the .npz archives carry fixed timestamps, so running
-this again must give the checksums recorded in README.md and ``dlnotes/datasets.py``.
-The course itself never needs scikit-learn: it reads the shipped files.
+Writes ``breast_cancer.npz``, ``digits.npz`` and ``faces.npz`` (see README.md beside this
+file) and prints their SHA-256 checksums (developers only). The output is byte-for-byte
+reproducible: the train/test splits come from a fixed seed and the .npz archives carry fixed
+timestamps, so running this again must give the checksums recorded in README.md and
+``dlnotes/datasets.py``. The course itself never needs scikit-learn or scikit-image: it reads
+the shipped files. Nothing is downloaded: every source is a file inside an installed wheel.
 """
 
 from __future__ import annotations
@@ -66,6 +67,42 @@ def digits_arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
+# skimage/data/lfw_subset.npy as shipped in scikit-image's wheel (its registry's SHA-256).
+LFW_SUBSET_SHA256 = "9560ec2f5edfac01973f63a8a99d00053fecd11e21877e18038fbe500f8e872c"
+
+
+def lfw_subset_images() -> np.ndarray:
+    """scikit-image's ``lfw_subset``: (200, 25, 25) float64 in [0, 1], 100 faces then 100 not.
+
+    Read from the file inside the installed wheel, not through ``skimage.data``'s fetcher,
+    which would download a file it does not find; the file is checked against its SHA-256.
+    """
+    import skimage
+
+    path = Path(skimage.__file__).resolve().parent / "data" / "lfw_subset.npy"
+    if not path.is_file() or sha256(path) != LFW_SUBSET_SHA256:
+        raise RuntimeError(f"{path} is missing or not scikit-image's shipped lfw_subset.npy")
+    images = np.load(path, allow_pickle=False)
+    if images.shape != (200, 25, 25) or images.min() < 0 or images.max() > 1:
+        raise RuntimeError(f"{path} holds {images.shape} in [{images.min()}, {images.max()}]")
+    return images
+
+
+def faces_arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """25x25 grey images as uint8 0..255 (rounded from the source's [0, 1]), label 1 = face."""
+    images = np.round(lfw_subset_images() * 255).astype(np.uint8)  # (200, 25, 25)
+    Y = np.repeat(np.array([1, 0], dtype=np.uint8), 100).reshape(1, -1)  # (1, 200)
+    train, test = stratified_split(Y[0], rng)
+    return {
+        "train_x": images[train],
+        "train_y": Y[:, train],
+        "test_x": images[test],
+        "test_y": Y[:, test],
+        "train_index": train.astype(np.uint8),  # position in lfw_subset, for provenance
+        "test_index": test.astype(np.uint8),
+    }
+
+
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Like ``np.savez``, with a fixed timestamp so the bytes are reproducible.
 
@@ -84,9 +121,13 @@ def sha256(path: Path) -> str:
 
 
 def build(out: Path) -> dict[str, str]:
-    """Write both files into ``out``; return ``{file name: sha256}``."""
+    """Write the data files into ``out``; return ``{file name: sha256}``."""
     out.mkdir(parents=True, exist_ok=True)
-    builders = {"breast_cancer.npz": breast_cancer_arrays, "digits.npz": digits_arrays}
+    builders = {
+        "breast_cancer.npz": breast_cancer_arrays,
+        "digits.npz": digits_arrays,
+        "faces.npz": faces_arrays,
+    }
     checksums = {}
     for offset, (name, arrays_of) in enumerate(builders.items()):
         write_npz(out / name, arrays_of(np.random.default_rng(SEED + offset)))

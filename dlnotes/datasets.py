@@ -1,12 +1,13 @@
-"""The course's data: a generated planar "flower" set and two real sets shipped in ``data/``.
+"""The course's data: a generated planar "flower" set and three real sets shipped in ``data/``.
 
 Examples are columns: every loader returns ``X`` of shape ``(n_x, m)`` and labels ``Y``
-of shape ``(1, m)`` holding 0.0 or 1.0.
+of shape ``(1, m)`` holding 0.0 or 1.0, except :func:`load_faces`, which returns the raw
+images, one per row of its first axis, for the learner to flatten and scale.
 
 The real sets are small ``.npz`` files read offline; each is checked against the SHA-256
 recorded below (and in ``data/README.md``) before use, so a damaged or replaced file is
 reported by name instead of silently training on wrong data. ``data/build.py`` rebuilds
-them from scikit-learn's bundled copies; the course never needs scikit-learn.
+them from the copies bundled with scikit-learn and scikit-image; the course needs neither.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ Array = NDArray[np.float64]
 CHECKSUMS = {
     "breast_cancer.npz": "89dd01f137f8b74674478b1e52527ef9911b935d4d0c3cb31dce2a075bcb6edc",
     "digits.npz": "d18580dd8d7de5ba522bfe22794aed0ba61fcb1474ed5ff41625c2273c698103",
+    "faces.npz": "7f7bbaf88a51e8fe79cc6b2eadfc9a3d5baf311d58afe4815578def3f32edb79",
 }
 
 
@@ -127,6 +129,34 @@ def load_digit_labels() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """The digits (0-9) of :func:`load_digits`'s train and test images, each (1, m)."""
     arrays = _read("digits.npz")
     return arrays["train_digits"], arrays["test_digits"]
+
+
+def load_faces() -> tuple[NDArray[np.uint8], Array, NDArray[np.uint8], Array]:
+    """Faces and non-faces: 200 grey-level images of 25x25 pixels from Labeled Faces in the Wild.
+
+    Label 1 is a face (cropped around it), 0 a patch of an LFW photograph's background. The
+    split is fixed and stratified (160 train, 40 test, half of each are faces). The images
+    are returned **as stored**, not flattened and not scaled: ``train_x_orig[i]`` is one
+    image, pixel values 0-255. To feed them to a network, reshape each to a column of
+    625 numbers and divide by 255.
+
+    Returns
+    -------
+    train_x_orig : ndarray of uint8, shape (160, 25, 25)
+    train_y : ndarray of float64, shape (1, 160), 0.0 or 1.0
+    test_x_orig : ndarray of uint8, shape (40, 25, 25)
+    test_y : ndarray of float64, shape (1, 40), 0.0 or 1.0
+    """
+    arrays = _read("faces.npz")
+    return (
+        arrays["train_x"],
+        arrays["train_y"].astype(np.float64),
+        arrays["test_x"],
+        arrays["test_y"].astype(np.float64),
+    )
+
+
+FACES_CLASSES = ("non-face", "face")  # what label 0 and label 1 mean in load_faces()
 
 
 def _read(name: str) -> dict[str, np.ndarray]:

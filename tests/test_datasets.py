@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dlnotes import datasets
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = ("breast_cancer.npz", "digits.npz")
+FILES = ("breast_cancer.npz", "digits.npz", "faces.npz")
 
 
 # --- planar ------------------------------------------------------------------------------
@@ -111,6 +111,44 @@ def test_digits_shapes_range_and_labels():
         assert counts.min() > 0.08 * digits.size and counts.max() < 0.12 * digits.size
 
 
+# --- faces ---------------------------------------------------------------------------------
+
+
+def test_faces_are_raw_images_with_a_balanced_fixed_split():
+    train_x_orig, train_y, test_x_orig, test_y = datasets.load_faces()
+    assert train_x_orig.shape == (160, 25, 25) and test_x_orig.shape == (40, 25, 25)
+    assert train_y.shape == (1, 160) and test_y.shape == (1, 40)
+    # Not flattened, not scaled: the learner does both.
+    assert train_x_orig.dtype == np.uint8 and test_x_orig.dtype == np.uint8
+    assert train_y.dtype == np.float64 and test_y.dtype == np.float64
+    for images in (train_x_orig, test_x_orig):
+        assert images.min() == 0 and images.max() == 255
+    # Stratified: half of each split are faces.
+    assert set(np.unique(train_y)) == {0.0, 1.0} and set(np.unique(test_y)) == {0.0, 1.0}
+    assert train_y.sum() == 80 and test_y.sum() == 20
+    assert datasets.FACES_CLASSES == ("non-face", "face")
+
+
+def test_faces_split_has_no_overlap_and_covers_the_source():
+    raw = np.load(DATA / "faces.npz")
+    train, test = raw["train_index"].astype(int), raw["test_index"].astype(int)
+    assert sorted(np.concatenate([train, test])) == list(range(200))
+    # The source holds 100 faces, then 100 non-faces.
+    assert np.array_equal(raw["train_y"][0], (train < 100).astype(np.uint8))
+    assert np.array_equal(raw["test_y"][0], (test < 100).astype(np.uint8))
+    # No image is in both splits (nor twice in one).
+    images = {image.tobytes() for image in np.concatenate([raw["train_x"], raw["test_x"]])}
+    assert len(images) == 200
+
+
+def test_faces_look_different_from_backgrounds():
+    # A sanity check of the labels: the mean face is not the mean background patch.
+    train_x_orig, train_y, _, _ = datasets.load_faces()
+    faces = train_x_orig[train_y[0] == 1].astype(float).mean(axis=0)
+    others = train_x_orig[train_y[0] == 0].astype(float).mean(axis=0)
+    assert np.abs(faces - others).mean() > 10
+
+
 # --- checksums and damaged files ------------------------------------------------------------
 
 
@@ -129,8 +167,14 @@ def test_a_missing_file_is_named(tmp_path, monkeypatch):
         datasets.load_breast_cancer()
 
 
-@pytest.mark.parametrize(("name", "loader"), [("digits.npz", "load_digits"),
-                                              ("breast_cancer.npz", "load_breast_cancer")])
+@pytest.mark.parametrize(
+    ("name", "loader"),
+    [
+        ("digits.npz", "load_digits"),
+        ("breast_cancer.npz", "load_breast_cancer"),
+        ("faces.npz", "load_faces"),
+    ],
+)
 def test_a_corrupted_file_is_named(tmp_path, monkeypatch, name, loader):
     content = bytearray((DATA / name).read_bytes())
     content[len(content) // 2] ^= 0x01  # one flipped bit
