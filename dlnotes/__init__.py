@@ -7,7 +7,8 @@ One module per chapter of the course, read in this order:
 - ``logistic``: logistic regression as a one-neuron network (chapter 2);
 - ``shallow``: a 2-layer network (chapter 3);
 - ``deep``: an L-layer network, step by step (chapter 4);
-- ``gradcheck``, ``datasets``, ``plotting``: tools the chapters use.
+- ``gradcheck``, ``datasets``, ``plotting``: tools the chapters use (``gradcheck_scale`` is
+  the machinery that makes ``gradcheck.gradient_check`` scale; no chapter reads it).
 
 Everywhere, examples are columns: ``X`` has shape ``(n_x, m)`` and ``Y`` ``(1, m)``.
 """
