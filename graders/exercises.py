@@ -1,22 +1,54 @@
-"""The course's graded exercises: one table that notebooks, checks and graders share.
+"""The course's graded exercises, each declared once: everything else is derived from here.
+
+One :class:`Exercise` per graded function: its chapter, its reference in ``dlnotes`` (the
+key ``"<module>.<function>"``), its points, and the other ``dlnotes`` functions that compute
+the same answer (the sandbox stubs them with it, so the answer cannot be imported while
+grading). From this table come the check a test cell calls
+(``graders.checks.<module>.check_<function>``), the nbgrader ids, the sandbox's view of
+``dlnotes``, the chapters' points, the test tables and the README's table; a test fails
+when an exercise lacks its reference, check, catalogue entries or notebook cells.
 
 Each chapter is an nbgrader assignment ``notebooks/<chapter>/<chapter>.ipynb``. In it,
-every exercise has a solution cell whose nbgrader ``grade_id`` is the function's name
-and a test cell whose ``grade_id`` is ``test_<function>``; the test cell calls
-``graders.checks.<module>.check_<function>(<function>)``.
+every exercise has a solution cell whose ``grade_id`` is the function's name and a test
+cell whose ``grade_id`` is ``test_<function>`` calling ``check_<function>(<function>)``;
+the setup cell imports the chapter's checks.
+
+This module imports nothing heavy (the command line reads it at start).
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Exercise:
+    """One graded function.
+
+    Attributes
+    ----------
+    chapter : the chapter (nbgrader assignment) that grades it, e.g. ``"02_logistic"``.
+    key : ``"<dlnotes module>.<function>"``, the reference, e.g. ``"logistic.forward"``.
+    points : what its test cell is worth.
+    same_answer : keys of other ``dlnotes`` functions that compute its answer (or a
+        gradient it asks for): stubbed in the sandbox wherever it is.
+    """
+
     chapter: str
-    module: str  # the dlnotes module holding the reference
-    function: str
+    key: str
     points: int
+    same_answer: tuple[str, ...] = ()
+
+    @property
+    def module(self) -> str:
+        return self.key.split(".")[0]
+
+    @property
+    def function(self) -> str:
+        return self.key.split(".")[1]
 
     @property
     def solution_id(self) -> str:
@@ -27,52 +59,53 @@ class Exercise:
         return f"test_{self.function}"
 
     @property
+    def check_module(self) -> str:
+        return f"graders.checks.{self.module}"
+
+    @property
     def check_name(self) -> str:
-        return f"graders.checks.{self.module}.check_{self.function}"
+        return f"{self.check_module}.check_{self.function}"
+
+    def reference(self) -> Callable[..., Any]:
+        """The worked answer, ``dlnotes.<module>.<function>``."""
+        return getattr(importlib.import_module(f"dlnotes.{self.module}"), self.function)
+
+    def check(self) -> Callable[..., None]:
+        """The learner-facing ``check_<function>`` its test cell calls."""
+        return getattr(importlib.import_module(self.check_module), f"check_{self.function}")
 
 
-def _chapter(chapter: str, *rows: tuple[str, str, int]) -> tuple[Exercise, ...]:
-    return tuple(Exercise(chapter, module, function, points) for module, function, points in rows)
-
+# Helpers that compute a graded answer under another name.
+_COSTS = ("cost.cross_entropy_cost", "logistic.compute_cost", "shallow.compute_cost",
+          "deep.compute_cost")
+_GRADIENTS = ("gradcheck.numerical_gradient", "gradcheck.gradient_check",
+              "gradcheck.check_deep_gradients")
 
 EXERCISES: tuple[Exercise, ...] = (
-    *_chapter(
-        "01_numpy",
-        ("activations", "sigmoid", 2),
-        ("activations", "sigmoid_derivative", 1),
-        ("basics", "row_means", 1),
-    ),
-    *_chapter(
-        "02_logistic",
-        ("logistic", "forward", 2),
-        ("logistic", "compute_cost", 2),
-        ("logistic", "backward", 3),
-    ),
-    *_chapter(
-        "03_shallow",
-        ("activations", "tanh_backward", 1),
-        ("activations", "relu_backward", 1),
-        ("activations", "leaky_relu_backward", 1),
-        ("shallow", "forward_propagation", 2),
-        ("shallow", "compute_cost", 1),
-        ("shallow", "backward_propagation", 3),
-    ),
-    *_chapter(
-        "04_deep",
-        ("deep", "initialize_parameters_deep", 1),
-        ("deep", "linear_forward", 1),
-        ("deep", "linear_activation_forward", 2),
-        ("deep", "deep_forward", 2),
-        ("deep", "compute_cost", 1),
-        ("deep", "linear_backward", 2),
-        ("deep", "linear_activation_backward", 2),
-        ("deep", "deep_backward", 3),
-        ("deep", "update_parameters", 1),
-    ),
-    *_chapter(
-        "05_application",
-        ("deep", "predict", 2),
-    ),
+    Exercise("01_numpy", "activations.sigmoid", 2),
+    Exercise("01_numpy", "activations.sigmoid_derivative", 1,
+             same_answer=("activations.sigmoid_backward",)),
+    Exercise("01_numpy", "basics.row_means", 1),
+    Exercise("02_logistic", "logistic.forward", 2),
+    Exercise("02_logistic", "logistic.compute_cost", 2, same_answer=_COSTS),
+    Exercise("02_logistic", "logistic.backward", 3,
+             same_answer=("logistic.propagate", *_GRADIENTS)),
+    Exercise("03_shallow", "activations.tanh_backward", 1),
+    Exercise("03_shallow", "activations.relu_backward", 1),
+    Exercise("03_shallow", "activations.leaky_relu_backward", 1),
+    Exercise("03_shallow", "shallow.forward_propagation", 2),
+    Exercise("03_shallow", "shallow.compute_cost", 1, same_answer=_COSTS),
+    Exercise("03_shallow", "shallow.backward_propagation", 3, same_answer=_GRADIENTS),
+    Exercise("04_deep", "deep.initialize_parameters_deep", 1),
+    Exercise("04_deep", "deep.linear_forward", 1),
+    Exercise("04_deep", "deep.linear_activation_forward", 2),
+    Exercise("04_deep", "deep.deep_forward", 2),
+    Exercise("04_deep", "deep.compute_cost", 1, same_answer=_COSTS),
+    Exercise("04_deep", "deep.linear_backward", 2, same_answer=_GRADIENTS),
+    Exercise("04_deep", "deep.linear_activation_backward", 2, same_answer=_GRADIENTS),
+    Exercise("04_deep", "deep.deep_backward", 3, same_answer=_GRADIENTS),
+    Exercise("04_deep", "deep.update_parameters", 1, same_answer=("shallow.update_parameters",)),
+    Exercise("05_application", "deep.predict", 2),
 )
 
 CHAPTERS: tuple[str, ...] = tuple(dict.fromkeys(e.chapter for e in EXERCISES))
@@ -83,6 +116,14 @@ def chapter_exercises(chapter: str) -> tuple[Exercise, ...]:
     if chapter not in CHAPTERS:
         raise ValueError(f"unknown chapter {chapter!r}; chapters are {', '.join(CHAPTERS)}")
     return tuple(e for e in EXERCISES if e.chapter == chapter)
+
+
+def exercise(key: str) -> Exercise:
+    """The exercise of ``"<module>.<function>"``."""
+    for one in EXERCISES:
+        if one.key == key:
+            return one
+    raise KeyError(f"no graded exercise {key!r}")
 
 
 def max_score(chapter: str) -> int:

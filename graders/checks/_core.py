@@ -4,24 +4,25 @@ How to write a spec (one per graded function, in ``graders/checks/<module>.py``)
 -------------------------------------------------------------------------------
 ::
 
-    from graders.checks import Array, Case, Spec, make_check, mistake, register
+    from graders.checks import Array, Case, Spec, make_check, mistake
     from dlnotes import activations as ref
 
     def _cases(rng, hidden):              # plain data only: ndarrays, numbers, str, ...
         shapes = [(5, 13), (1, 20)] if hidden else [(3, 5), (1, 1), (4, 1)]
         return [Case(f"Z {s}", (rng.standard_normal(s),), m=s[1]) for s in shapes]
 
-    SIGMOID = register(Spec(
-        module="activations", function="sigmoid", arg_names=("Z",),
-        reference=ref.sigmoid,            # captured now: later patches do not matter
+    SIGMOID = Spec(
+        arg_names=("Z",),
+        reference=ref.sigmoid,            # captured now: later patches do not matter;
+                                          # module and function are the reference's
         make_cases=_cases,                # (rng, hidden) -> list[Case]; hidden=True adds
                                           # the hidden tier to the visible cases
         output=Array("A"),                # Array / Scalar / Dict / Tuple, nestable
         diagnoses=(mistake("A is sigmoid(-Z): check the sign in the exponent",
                            lambda Z: 1 / (1 + np.exp(Z))),),
         scaling_case=lambda rng, m: Case("", (rng.standard_normal((3, m)),), m=m),
-    ))
-    check_sigmoid = make_check(SIGMOID)
+    )
+    check_sigmoid = make_check(SIGMOID)   # get_spec("activations", "sigmoid") finds it
 
 - ``Case(name, args, m, extra)``: ``args`` are passed positionally, ``m`` is the number of
   examples (used by ratio diagnoses), ``extra`` holds plain data for verification only
@@ -210,8 +211,6 @@ def _describe(value: Any) -> str:
 class Spec:
     """Everything a check needs to know about one graded function (see module docstring)."""
 
-    module: str
-    function: str
     arg_names: tuple[str, ...]
     reference: Callable[..., Any]
     make_cases: Callable[[np.random.Generator, bool], list[Case]]
@@ -226,6 +225,24 @@ class Spec:
     atol: float = 1e-12
     grad_tol: float = 1e-6
     grad_floor: float = 1e-4
+    # Specialisation (see the module docstring): all optional, all public.
+    generic: tuple[Diagnosis, ...] = GENERIC
+    late_diagnoses: tuple[Diagnosis, ...] = ()
+    exception_hints: tuple[Callable[[BaseException], str | None], ...] = ()
+    describe_arg: Callable[[Any], str] | None = None
+    describe_case: Callable[[Case], str] | None = None
+    calls: Callable[[Callable[..., Any], Case], Any] | None = None
+    properties: Callable[[dict[str, np.ndarray], Case], str | None] | None = None
+
+    @property
+    def module(self) -> str:
+        """The dlnotes module of the reference, e.g. ``"activations"``."""
+        return self.reference.__module__.rpartition(".")[2]
+
+    @property
+    def function(self) -> str:
+        """The graded function's name, the reference's, e.g. ``"sigmoid"``."""
+        return self.reference.__name__
 
     @property
     def seed(self) -> int:
@@ -243,25 +260,43 @@ class Spec:
 
     def call(self, fn: Callable[..., Any], case: Case) -> Any:
         """Call ``fn`` on copies of the inputs; fail if it raises or modifies an input."""
-        return self._call(fn, case, self.label(case))[0]
+        return self.run(fn, case)[0]
 
-    def _call(self, fn, case: Case, label: str) -> tuple[Any, set[str]]:
-        args = tuple(_deep_copy(a) for a in case.args)
+    def run(self, fn: Callable[..., Any], case: Case) -> tuple[Any, set[str]]:
+        """:meth:`call`, also returning the floating-point errors (``"overflow"``, ...) seen.
+
+        Every call of ``fn`` a case makes goes through here (``calls`` may make several):
+        the grading engine probes this to learn the calls, and replays them through it.
+        """
+        label = self.label(case)
         fp: set[str] = set()
-        try:
-            result = _quietly(lambda: fn(*args), fp)
-        except (Exception, SystemExit) as exc:
-            raise CheckFailure(
-                f"{label}: {exception_diagnosis(self.function, exc)}"
-            ) from exc
-        for name, before, after in zip(self.arg_names, case.args, args, strict=False):
-            if not _same(before, after):
-                raise CheckFailure(
-                    f"{label}: {self.function} modified its input {name} in place "
-                    f"(e.g. {name} *= ..., {name}[...] = ..., out={name}); "
-                    "work on a new array and leave the inputs unchanged"
-                )
-        return result, fp
+
+        def call_once(*args: Any, **kwargs: Any) -> Any:
+            copies = tuple(_deep_copy(a) for a in args)
+            try:
+                result = _quietly(lambda: fn(*copies, **kwargs), fp)
+            except (Exception, SystemExit) as exc:
+                raise CheckFailure(f"{label}: {self._exception_message(exc)}") from exc
+            for name, before, after in zip(self.arg_names, args, copies, strict=False):
+                if not _same(before, after):
+                    raise CheckFailure(
+                        f"{label}: {self.function} modified its input {name} in place "
+                        f"(e.g. {name} *= ..., {name}[...] = ..., out={name}); "
+                        "work on a new array and leave the inputs unchanged"
+                    )
+            return result
+
+        if self.calls is None:
+            return call_once(*case.args), fp
+        return self.calls(call_once, case), fp
+
+    def _exception_message(self, exc: BaseException) -> str:
+        message = exception_diagnosis(self.function, exc)
+        for hint in self.exception_hints:
+            extra = hint(exc)
+            if extra:
+                return f"{message}; {extra}"
+        return message
 
     def flatten(self, result: Any) -> dict[str, np.ndarray]:
         """The result as a dict of plain float arrays; raises CheckFailure on bad structure."""
@@ -288,6 +323,11 @@ class Spec:
             return self._verify(flat, case)
 
     def _verify(self, flat: dict[str, np.ndarray], case: Case) -> tuple[float, float | None]:
+        if self.properties is not None:
+            problem = self.properties(flat, case)
+            if problem:
+                raise CheckFailure(f"{self.label(case)}: {problem}")
+            return 0.0, None
         want = self.expected(case)
         ev = Evidence(
             self.function, "keys", None, _inputs(self, case), flat, want, case.m,
@@ -328,7 +368,9 @@ class Spec:
         return worst
 
     def _diagnose(self, ev: Evidence) -> str:
-        for diagnose in (*self.diagnoses, *GENERIC):
+        """The first message of: the spec's own diagnoses, the generic ones, the late
+        (localising) ones; else the worst element."""
+        for diagnose in (*self.diagnoses, *self.generic, *self.late_diagnoses):
             try:
                 message = diagnose(ev)
             except Exception:  # a diagnosis must never hide the failure itself
@@ -338,12 +380,15 @@ class Spec:
         return fallback(ev)
 
     def label(self, case: Case) -> str:
-        shapes = ", ".join(
-            f"{n} {tuple(a.shape)}" if isinstance(a, NP.ndarray) else f"{n}={_short(a)}"
-            for n, a in zip(self.arg_names, case.args, strict=False)
-        )
+        """How messages name a case: ``"<function>, case '<name>' (<arguments>)"``."""
         tier = "hidden case" if case.hidden else "case"
-        return f"{self.function}, {tier} {case.name!r} ({shapes})"
+        if self.describe_case is not None:
+            return f"{self.function}, {tier} {self.describe_case(case)}"
+        describe = self.describe_arg or _shape_or_value
+        shown = ", ".join(
+            f"{n}{describe(a)}" for n, a in zip(self.arg_names, case.args, strict=False)
+        )
+        return f"{self.function}, {tier} {case.name!r} ({shown})"
 
     def vectorization(self, fn: Callable[..., Any]) -> None:
         """Fail if ``fn`` runs Python lines in proportion to the number of examples."""
@@ -368,6 +413,10 @@ class Spec:
             f"examples and {large} for m = 40, so it loops over the examples; use "
             "whole-array numpy operations (np.dot, broadcasting, axis=...) instead"
         )
+
+
+def _shape_or_value(value: Any) -> str:
+    return f" {tuple(value.shape)}" if isinstance(value, NP.ndarray) else f"={_short(value)}"
 
 
 def _short(value: Any) -> str:
@@ -497,7 +546,7 @@ def _kernel_message(spec: Spec, case: Case, message: str, failure: BaseException
 
 
 def _run_case(spec: Spec, fn, case: Case, label: str) -> tuple[float, float | None]:
-    result, fp = spec._call(fn, case, label)
+    result, fp = spec.run(fn, case)
     _require_integrity()
     try:
         flat = spec.flatten(result)
@@ -550,25 +599,13 @@ def make_check(spec: Spec) -> Callable[..., None]:
         say(run(spec, fn, hidden=hidden, case=case))
 
     check.__name__ = check.__qualname__ = f"check_{spec.function}"
+    check.spec = spec  # what graders.checks.get_spec finds
     check.__doc__ = (
         f"Check a learner's ``{spec.function}`` against dlnotes.{spec.module}.{spec.function}."
         "\n\nPrints one line on success; raises AssertionError with a diagnosis otherwise."
         " ``hidden=True`` adds the hidden cases; ``case=<name>`` reruns one visible case."
     )
     return check
-
-
-_REGISTRY: dict[tuple[str, str], Spec] = {}
-
-
-def register(spec: Spec) -> Spec:
-    """Record a spec so that :func:`graders.checks.get_spec` finds it."""
-    _REGISTRY[(spec.module, spec.function)] = spec
-    return spec
-
-
-def registered(module: str, function: str) -> Spec | None:
-    return _REGISTRY.get((module, function))
 
 
 seal(sys.modules[__name__])

@@ -172,12 +172,21 @@ def ratio_diagnosis(ev: Evidence) -> str | None:
     m, key = ev.m, ev.key
     checks = [
         (m, f"{key} is exactly m = {m} times too large: divide by m (the mean over examples)"),
-        (-m, f"{key} has the wrong sign and is m = {m} times too large: check the sign, "
-         "and divide by m"),
-        (1 / m, f"{key} is m = {m} times too small: you divide by m twice (or by m where "
-         "no 1/m belongs)"),
-        (-1, f"{key} has the wrong sign (it is exactly -1 times the expected value): check "
-         "the minus signs"),
+        (
+            -m,
+            f"{key} has the wrong sign and is m = {m} times too large: check the sign, "
+            "and divide by m",
+        ),
+        (
+            1 / m,
+            f"{key} is m = {m} times too small: you divide by m twice (or by m where "
+            "no 1/m belongs)",
+        ),
+        (
+            -1,
+            f"{key} has the wrong sign (it is exactly -1 times the expected value): check "
+            "the minus signs",
+        ),
     ]
     if m == 1 and abs(c + 1) < 1e-6:
         return checks[3][1]
@@ -264,8 +273,7 @@ def shape_diagnosis(ev: Evidence) -> str | None:
     head = f"{key} has shape {got}, expected {want}"
     if len(want) == 2 and got == (want[0],) and want[1] == 1:
         return (
-            f"{head}: a rank-1 array; keep the column shape with keepdims=True "
-            "(or .reshape(-1, 1))"
+            f"{head}: a rank-1 array; keep the column shape with keepdims=True (or .reshape(-1, 1))"
         )
     if len(want) == 2 and want[0] != want[1] and got in ((want[0],) * 2, (want[1],) * 2):
         return f"{head}: that is a matrix product (np.dot or @); use * for elementwise products"

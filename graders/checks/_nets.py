@@ -7,8 +7,8 @@ r"""Pieces shared by the network checks of chapters 3-5 (``shallow``, ``deep``).
   (:mod:`graders.checks._gradients`, the independent witness for backward functions)
   can differentiate.
 - Output structures the engine lacks: caches that may be tuples or lists.
-- :class:`NetSpec`: a spec with compact labels, two more generic diagnoses, a tier of
-  late (localising) diagnoses, and no warning escaping any diagnosis (:func:`quiet`).
+- :func:`net_spec`: a spec with compact labels, two more generic diagnoses and a hint for
+  a missing parameter key; :func:`quiet` keeps warnings from escaping a diagnosis.
 
 
 Examples are columns: ``X`` has shape ``(n_x, m)``, ``Y`` ``(1, m)``.
@@ -20,13 +20,12 @@ import contextlib
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from graders.checks import _gradients
 from graders.checks._core import Case, CheckFailure, Spec
-from graders.checks._diagnose import GENERIC, Evidence, close, fallback, mistake
+from graders.checks._diagnose import GENERIC, Evidence, close, mistake
 from graders.checks._gradients import softplus
 from graders.checks._tamper import NP
 
@@ -183,13 +182,10 @@ class Seq:
     def flatten(self, value, path: str, out: dict) -> None:
         label = path or self.name
         if not isinstance(value, (tuple, list)):
-            raise CheckFailure(
-                f"{label} is {_describe(value)}, expected a tuple {self.order}"
-            )
+            raise CheckFailure(f"{label} is {_describe(value)}, expected a tuple {self.order}")
         if len(value) != len(self.items):
             raise CheckFailure(
-                f"{label} has {len(value)} entries, expected {len(self.items)} entries "
-                f"{self.order}"
+                f"{label} has {len(value)} entries, expected {len(self.items)} entries {self.order}"
             )
         try:
             self._flatten_items(value, path, out)
@@ -391,46 +387,23 @@ def cost_diagnoses(A: str) -> tuple:
 # --- a spec with network-shaped labels and hints for network-shaped exceptions ---------
 
 
-@dataclass(frozen=True)
-class NetSpec(Spec):
-    """A :class:`Spec` whose labels summarise dicts and caches (no array values), that
-    knows two more generic mistakes (:data:`NET_DIAGNOSES`), and that can explain a
-    ``KeyError`` on a parameter key ``W<l>`` / ``b<l>`` with ``key_error_hint``."""
+def net_spec(*, key_error_hint: str = "", **fields) -> Spec:
+    """A :class:`Spec` for the network chapters: its labels summarise dicts and caches (no
+    array values), it knows two more generic mistakes (:data:`NET_DIAGNOSES`), and it
+    explains a ``KeyError`` on a parameter key ``W<l>`` / ``b<l>`` with ``key_error_hint``.
+    ``fields`` are the Spec's own (``late_diagnoses`` localise rather than name a mistake).
+    """
+    hints = (_parameter_key_hint(key_error_hint),) if key_error_hint else ()
+    return Spec(generic=(*NET_DIAGNOSES, *GENERIC), describe_arg=_summary_text,
+                exception_hints=hints, **fields)
 
-    key_error_hint: str = ""
-    late_diagnoses: tuple = ()
 
-    def _call(self, fn, case: Case, label: str):
-        try:
-            return Spec._call(self, fn, case, label)
-        except CheckFailure as failure:
-            cause = failure.__cause__
-            hint = self.key_error_hint
-            if hint and isinstance(cause, KeyError) and _PARAMETER_KEY.fullmatch(str(cause)):
-                raise CheckFailure(f"{failure}; {hint}") from cause
-            raise
+def _parameter_key_hint(hint: str):
+    def explain(exc: BaseException) -> str | None:
+        is_key = isinstance(exc, KeyError) and _PARAMETER_KEY.fullmatch(str(exc))
+        return hint if is_key else None
 
-    def _diagnose(self, ev: Evidence) -> str:
-        """The spec's diagnoses, :data:`NET_DIAGNOSES`, the engine's generic ones, then
-        ``late_diagnoses`` (which localise rather than name a mistake), then the worst
-        element."""
-        tiers = (*self.diagnoses, *NET_DIAGNOSES, *GENERIC, *self.late_diagnoses)
-        with quiet():  # the learner's arrays may hold inf or NaN: no warnings on stderr
-            for diagnose in tiers:
-                try:
-                    message = diagnose(ev)
-                except Exception:  # a diagnosis must never hide the failure itself
-                    message = None
-                if message:
-                    return message
-            return fallback(ev)
-
-    def label(self, case: Case) -> str:
-        shown = ", ".join(
-            f"{name} {_summary(arg)}" for name, arg in zip(self.arg_names, case.args, strict=False)
-        )
-        tier = "hidden case" if case.hidden else "case"
-        return f"{self.function}, {tier} {case.name!r} ({shown})"
+    return explain
 
 
 _PARAMETER_KEY = re.compile(r"'[Wb]\d+'")
@@ -448,9 +421,7 @@ def quiet():
 
 
 LAYERS_HINT = (
-
-    "parameters holds a W and a b for each layer, so there are L = len(parameters) // 2 "
-    "layers"
+    "parameters holds a W and a b for each layer, so there are L = len(parameters) // 2 layers"
 )
 
 
@@ -471,8 +442,10 @@ def m_squared_diagnosis(ev: Evidence) -> str | None:
         return None
     c, m2 = _ratio(ev.got[ev.key], ev.expected[ev.key]), ev.m * ev.m
     if c is not None and abs(c / m2 - 1) < 1e-6:
-        return (f"{ev.key} is exactly m² = {m2} times too large: it multiplies by m = {ev.m} "
-                "where it should divide by m")
+        return (
+            f"{ev.key} is exactly m² = {m2} times too large: it multiplies by m = {ev.m} "
+            "where it should divide by m"
+        )
     if c is not None and abs(c * m2 - 1) < 1e-6:
         return f"{ev.key} is exactly m² = {m2} times too small: it divides by m = {ev.m} twice"
     return None
@@ -484,12 +457,18 @@ def wrong_axis_diagnosis(ev: Evidence) -> str | None:
         return None
     got, want = ev.got[ev.key].shape, ev.expected[ev.key].shape
     if len(want) == 2 and want[1] == 1 and got == (1, ev.m) and got != want:
-        return (f"{ev.key} has shape {got}, expected {want}: it sums over axis 0, the units; "
-                "sum over the examples, axis=1 with keepdims=True")
+        return (
+            f"{ev.key} has shape {got}, expected {want}: it sums over axis 0, the units; "
+            "sum over the examples, axis=1 with keepdims=True"
+        )
     return None
 
 
 NET_DIAGNOSES = (m_squared_diagnosis, wrong_axis_diagnosis)
+
+
+def _summary_text(value) -> str:
+    return " " + _summary(value)
 
 
 def _summary(value) -> str:

@@ -15,7 +15,7 @@ import sys
 import numpy as np
 
 from dlnotes import activations as ref
-from graders.checks._core import Array, Case, Spec, make_check, register
+from graders.checks._core import Array, Case, Spec, make_check
 from graders.checks._diagnose import Evidence, close, mistake
 from graders.checks._gradients import derivative, leaky_relu, relu, sigmoid
 from graders.checks._tamper import NP, seal
@@ -111,85 +111,74 @@ def _sigmoid_nan(ev: Evidence) -> str | None:
     return None
 
 
-SIGMOID = register(
-    Spec(
-        module="activations",
-        function="sigmoid",
-        arg_names=("Z",),
-        reference=ref.sigmoid,
-        make_cases=_z_cases,
-        output=Array("A"),
-        diagnoses=(
-            mistake(
-                "A is sigmoid(-Z): the sign in the exponent is wrong, sigmoid is 1 / (1 + e^(-Z))",
-                lambda Z: _sig(-Z),
-            ),
-            mistake(
-                "A is 1 + e^(-Z): operator precedence, 1/1 + x is 1 + x; put the "
-                "denominator in parentheses",
-                lambda Z: 1 + _exp(-Z),
-            ),
-            mistake(
-                "A is 1 / (1 - e^(-Z)): the denominator is 1 + e^(-Z)",
-                lambda Z: 1 / (1 - _exp(-Z)),
-            ),
-            mistake("A is ReLU(Z), not sigmoid(Z)", lambda Z: np.maximum(0, Z)),
-            mistake("A is tanh(Z), not sigmoid(Z)", lambda Z: _tanh(Z)),
-            mistake(
-                "A is sigmoid's derivative s(1 - s), not sigmoid itself",
-                lambda Z: _sig(Z) * (1 - _sig(Z)),
-            ),
-            mistake("A is e^(-Z): the 1 / (1 + ...) is missing", lambda Z: _exp(-Z)),
-            _sigmoid_nan,
+SIGMOID = Spec(
+    arg_names=("Z",),
+    reference=ref.sigmoid,
+    make_cases=_z_cases,
+    output=Array("A"),
+    diagnoses=(
+        mistake(
+            "A is sigmoid(-Z): the sign in the exponent is wrong, sigmoid is 1 / (1 + e^(-Z))",
+            lambda Z: _sig(-Z),
         ),
-        scaling_case=_z_scaling,
-        fail_on_fp=frozenset({"overflow", "invalid", "divide"}),
-        fp_message=SIGMOID_UNSTABLE,
-    )
+        mistake(
+            "A is 1 + e^(-Z): operator precedence, 1/1 + x is 1 + x; put the "
+            "denominator in parentheses",
+            lambda Z: 1 + _exp(-Z),
+        ),
+        mistake(
+            "A is 1 / (1 - e^(-Z)): the denominator is 1 + e^(-Z)",
+            lambda Z: 1 / (1 - _exp(-Z)),
+        ),
+        mistake("A is ReLU(Z), not sigmoid(Z)", lambda Z: np.maximum(0, Z)),
+        mistake("A is tanh(Z), not sigmoid(Z)", lambda Z: _tanh(Z)),
+        mistake(
+            "A is sigmoid's derivative s(1 - s), not sigmoid itself",
+            lambda Z: _sig(Z) * (1 - _sig(Z)),
+        ),
+        mistake("A is e^(-Z): the 1 / (1 + ...) is missing", lambda Z: _exp(-Z)),
+        _sigmoid_nan,
+    ),
+    scaling_case=_z_scaling,
+    fail_on_fp=frozenset({"overflow", "invalid", "divide"}),
+    fp_message=SIGMOID_UNSTABLE,
 )
 check_sigmoid = make_check(SIGMOID)
 
 
 # --------------------------------------------------------------- sigmoid_derivative
-SIGMOID_DERIVATIVE = register(
-    Spec(
-        module="activations",
-        function="sigmoid_derivative",
-        arg_names=("Z",),
-        reference=ref.sigmoid_derivative,
-        make_cases=_z_cases,
-        output=Array("dZ"),
-        diagnoses=(
-            mistake(
-                "the result is s * (1 - Z): the second factor is 1 - s with s = sigmoid(Z), "
-                "not 1 - Z",
-                lambda Z: _sig(Z) * (1 - Z),
-            ),
-            mistake(
-                "the result is Z * (1 - Z): s(1 - s) applies to s = sigmoid(Z), compute s first",
-                lambda Z: Z * (1 - Z),
-            ),
-            mistake(
-                "the result is sigmoid(Z) itself: multiply by (1 - sigmoid(Z))",
-                lambda Z: _sig(Z),
-            ),
-            mistake(
-                "the result is s * (1 + s): it is s * (1 - s)", lambda Z: _sig(Z) * (1 + _sig(Z))
-            ),
-            mistake(
-                "the result is 1 - s**2, tanh's derivative formula: sigmoid's is s * (1 - s)",
-                lambda Z: 1 - _sig(Z) ** 2,
-            ),
-            mistake("the result is s**2: the second factor is 1 - s", lambda Z: _sig(Z) ** 2),
-            mistake(
-                "the result contains nan for large |Z|: np.exp overflowed; build the "
-                "derivative from a stable sigmoid(Z)",
-                lambda Z: _exp(-Z) / (1 + _exp(-Z)) ** 2,
-            ),
+SIGMOID_DERIVATIVE = Spec(
+    arg_names=("Z",),
+    reference=ref.sigmoid_derivative,
+    make_cases=_z_cases,
+    output=Array("dZ"),
+    diagnoses=(
+        mistake(
+            "the result is s * (1 - Z): the second factor is 1 - s with s = sigmoid(Z), not 1 - Z",
+            lambda Z: _sig(Z) * (1 - Z),
         ),
-        numerical=lambda case: {"dZ": derivative(sigmoid, case.args[0])},
-        scaling_case=_z_scaling,
-    )
+        mistake(
+            "the result is Z * (1 - Z): s(1 - s) applies to s = sigmoid(Z), compute s first",
+            lambda Z: Z * (1 - Z),
+        ),
+        mistake(
+            "the result is sigmoid(Z) itself: multiply by (1 - sigmoid(Z))",
+            lambda Z: _sig(Z),
+        ),
+        mistake("the result is s * (1 + s): it is s * (1 - s)", lambda Z: _sig(Z) * (1 + _sig(Z))),
+        mistake(
+            "the result is 1 - s**2, tanh's derivative formula: sigmoid's is s * (1 - s)",
+            lambda Z: 1 - _sig(Z) ** 2,
+        ),
+        mistake("the result is s**2: the second factor is 1 - s", lambda Z: _sig(Z) ** 2),
+        mistake(
+            "the result contains nan for large |Z|: np.exp overflowed; build the "
+            "derivative from a stable sigmoid(Z)",
+            lambda Z: _exp(-Z) / (1 + _exp(-Z)) ** 2,
+        ),
+    ),
+    numerical=lambda case: {"dZ": derivative(sigmoid, case.args[0])},
+    scaling_case=_z_scaling,
 )
 check_sigmoid_derivative = make_check(SIGMOID_DERIVATIVE)
 
@@ -202,50 +191,44 @@ def _tanh_numerical(case: Case) -> dict[str, np.ndarray]:
 
 _SWAPPED = "the arguments look swapped: the signature is {f}(dA, Z), dA first"
 
-TANH_BACKWARD = register(
-    Spec(
-        module="activations",
-        function="tanh_backward",
-        arg_names=("dA", "Z"),
-        reference=ref.tanh_backward,
-        make_cases=_dz_cases,
-        output=Array("dZ"),
-        diagnoses=(
-            mistake(
-                "dZ is dA * (1 - Z**2): the derivative is 1 - A**2 with A = tanh(Z), not Z",
-                lambda dA, Z: dA * (1 - Z**2),
-            ),
-            mistake(
-                "dZ is dA * (1 - A) with A = tanh(Z): tanh's derivative is 1 - A**2",
-                lambda dA, Z: dA * (1 - _tanh(Z)),
-            ),
-            mistake(
-                "dZ is dA * (1 - A)**2: the square belongs to A alone, 1 - A**2",
-                lambda dA, Z: dA * (1 - _tanh(Z)) ** 2,
-            ),
-            mistake(
-                "dZ uses sigmoid's derivative s(1 - s) where tanh's 1 - tanh(Z)**2 belongs",
-                lambda dA, Z: dA * _sig(Z) * (1 - _sig(Z)),
-            ),
-            mistake(
-                "dZ is g'(Z) alone: multiply by the incoming gradient dA (chain rule)",
-                lambda dA, Z: 1 - _tanh(Z) ** 2,
-            ),
-            mistake(
-                "dZ is dA * (1 + A**2): it is 1 - A**2", lambda dA, Z: dA * (1 + _tanh(Z) ** 2)
-            ),
-            mistake(
-                "dZ is dA * (1 - tanh(dA)**2): the derivative is evaluated at Z, not at dA",
-                lambda dA, Z: dA * (1 - _tanh(dA) ** 2),
-            ),
-            mistake(_SWAPPED.format(f="tanh_backward"), lambda dA, Z: Z * (1 - _tanh(dA) ** 2)),
-            mistake(
-                "dZ is dA * tanh(Z): the derivative is 1 - tanh(Z)**2", lambda dA, Z: dA * _tanh(Z)
-            ),
+TANH_BACKWARD = Spec(
+    arg_names=("dA", "Z"),
+    reference=ref.tanh_backward,
+    make_cases=_dz_cases,
+    output=Array("dZ"),
+    diagnoses=(
+        mistake(
+            "dZ is dA * (1 - Z**2): the derivative is 1 - A**2 with A = tanh(Z), not Z",
+            lambda dA, Z: dA * (1 - Z**2),
         ),
-        numerical=_tanh_numerical,
-        scaling_case=_dz_scaling,
-    )
+        mistake(
+            "dZ is dA * (1 - A) with A = tanh(Z): tanh's derivative is 1 - A**2",
+            lambda dA, Z: dA * (1 - _tanh(Z)),
+        ),
+        mistake(
+            "dZ is dA * (1 - A)**2: the square belongs to A alone, 1 - A**2",
+            lambda dA, Z: dA * (1 - _tanh(Z)) ** 2,
+        ),
+        mistake(
+            "dZ uses sigmoid's derivative s(1 - s) where tanh's 1 - tanh(Z)**2 belongs",
+            lambda dA, Z: dA * _sig(Z) * (1 - _sig(Z)),
+        ),
+        mistake(
+            "dZ is g'(Z) alone: multiply by the incoming gradient dA (chain rule)",
+            lambda dA, Z: 1 - _tanh(Z) ** 2,
+        ),
+        mistake("dZ is dA * (1 + A**2): it is 1 - A**2", lambda dA, Z: dA * (1 + _tanh(Z) ** 2)),
+        mistake(
+            "dZ is dA * (1 - tanh(dA)**2): the derivative is evaluated at Z, not at dA",
+            lambda dA, Z: dA * (1 - _tanh(dA) ** 2),
+        ),
+        mistake(_SWAPPED.format(f="tanh_backward"), lambda dA, Z: Z * (1 - _tanh(dA) ** 2)),
+        mistake(
+            "dZ is dA * tanh(Z): the derivative is 1 - tanh(Z)**2", lambda dA, Z: dA * _tanh(Z)
+        ),
+    ),
+    numerical=_tanh_numerical,
+    scaling_case=_dz_scaling,
 )
 check_tanh_backward = make_check(TANH_BACKWARD)
 
@@ -260,46 +243,42 @@ def _relu_numerical(case: Case) -> dict[str, np.ndarray]:
     return {"dZ": NP.multiply(dA, derivative(relu, Z))}
 
 
-RELU_BACKWARD = register(
-    Spec(
-        module="activations",
-        function="relu_backward",
-        arg_names=("dA", "Z"),
-        reference=ref.relu_backward,
-        make_cases=_dz_cases_with_zeros,
-        output=Array("dZ"),
-        diagnoses=(
-            _at_zero(0.0, "ReLU"),
-            mistake(
-                "the ReLU mask is taken from dA: the derivative depends on Z (where Z > 0)",
-                lambda dA, Z: dA * (dA > 0),
-            ),
-            mistake(
-                "the mask is inverted: dZ = dA where Z > 0 and 0 elsewhere",
-                lambda dA, Z: dA * (Z <= 0),
-            ),
-            mistake(
-                "dZ is the mask alone: multiply the step by the incoming gradient dA",
-                lambda dA, Z: _step(Z, 0.0),
-            ),
-            mistake(
-                "dZ is relu(Z), the forward pass: the backward pass is dA where Z > 0",
-                lambda dA, Z: np.maximum(0.0, Z),
-            ),
-            mistake(
-                "dZ is dA * relu(Z): multiply by the derivative (1 where Z > 0), not by relu(Z)",
-                lambda dA, Z: dA * np.maximum(0.0, Z),
-            ),
-            mistake(
-                "dZ has a slope on the negative side (leaky ReLU): ReLU's derivative is 0 there",
-                lambda dA, Z: dA * _step(Z, 0.01),
-            ),
-            mistake(_SWAPPED.format(f="relu_backward"), lambda dA, Z: Z * (dA > 0)),
-            mistake("dZ is dA * Z: multiply by the step (Z > 0), not by Z", lambda dA, Z: dA * Z),
+RELU_BACKWARD = Spec(
+    arg_names=("dA", "Z"),
+    reference=ref.relu_backward,
+    make_cases=_dz_cases_with_zeros,
+    output=Array("dZ"),
+    diagnoses=(
+        _at_zero(0.0, "ReLU"),
+        mistake(
+            "the ReLU mask is taken from dA: the derivative depends on Z (where Z > 0)",
+            lambda dA, Z: dA * (dA > 0),
         ),
-        numerical=_relu_numerical,
-        scaling_case=_dz_scaling,
-    )
+        mistake(
+            "the mask is inverted: dZ = dA where Z > 0 and 0 elsewhere",
+            lambda dA, Z: dA * (Z <= 0),
+        ),
+        mistake(
+            "dZ is the mask alone: multiply the step by the incoming gradient dA",
+            lambda dA, Z: _step(Z, 0.0),
+        ),
+        mistake(
+            "dZ is relu(Z), the forward pass: the backward pass is dA where Z > 0",
+            lambda dA, Z: np.maximum(0.0, Z),
+        ),
+        mistake(
+            "dZ is dA * relu(Z): multiply by the derivative (1 where Z > 0), not by relu(Z)",
+            lambda dA, Z: dA * np.maximum(0.0, Z),
+        ),
+        mistake(
+            "dZ has a slope on the negative side (leaky ReLU): ReLU's derivative is 0 there",
+            lambda dA, Z: dA * _step(Z, 0.01),
+        ),
+        mistake(_SWAPPED.format(f="relu_backward"), lambda dA, Z: Z * (dA > 0)),
+        mistake("dZ is dA * Z: multiply by the step (Z > 0), not by Z", lambda dA, Z: dA * Z),
+    ),
+    numerical=_relu_numerical,
+    scaling_case=_dz_scaling,
 )
 check_relu_backward = make_check(RELU_BACKWARD)
 
@@ -327,46 +306,41 @@ def _wrong_slope(ev: Evidence) -> str | None:
     return None
 
 
-LEAKY_RELU_BACKWARD = register(
-    Spec(
-        module="activations",
-        function="leaky_relu_backward",
-        arg_names=("dA", "Z"),
-        reference=ref.leaky_relu_backward,
-        make_cases=_dz_cases_with_zeros,
-        output=Array("dZ"),
-        diagnoses=(
-            _at_zero(0.01, "leaky ReLU"),
-            mistake(
-                "the mask is taken from dA: the slope depends on the sign of Z",
-                lambda dA, Z: np.where(dA > 0, dA, 0.01 * dA),
-            ),
-            mistake(
-                "the slopes are swapped: dZ = dA where Z > 0 and 0.01 * dA elsewhere",
-                lambda dA, Z: np.where(Z > 0, 0.01 * dA, dA),
-            ),
-            mistake(
-                "dZ is the derivative alone: multiply it by the incoming gradient dA",
-                lambda dA, Z: _step(Z, 0.01),
-            ),
-            mistake(
-                "dZ is leaky_relu(Z), the forward pass: the backward pass multiplies dA by "
-                "the slope",
-                lambda dA, Z: np.where(Z > 0, Z, 0.01 * Z),
-            ),
-            mistake(
-                _SWAPPED.format(f="leaky_relu_backward"),
-                lambda dA, Z: np.where(dA > 0, Z, 0.01 * Z),
-            ),
-            mistake(
-                "dZ is dA * leaky_relu(Z): multiply by the slope (1 or 0.01), not by the output",
-                lambda dA, Z: dA * np.where(Z > 0, Z, 0.01 * Z),
-            ),
-            _wrong_slope,
+LEAKY_RELU_BACKWARD = Spec(
+    arg_names=("dA", "Z"),
+    reference=ref.leaky_relu_backward,
+    make_cases=_dz_cases_with_zeros,
+    output=Array("dZ"),
+    diagnoses=(
+        _at_zero(0.01, "leaky ReLU"),
+        mistake(
+            "the mask is taken from dA: the slope depends on the sign of Z",
+            lambda dA, Z: np.where(dA > 0, dA, 0.01 * dA),
         ),
-        numerical=_leaky_numerical,
-        scaling_case=_dz_scaling,
-    )
+        mistake(
+            "the slopes are swapped: dZ = dA where Z > 0 and 0.01 * dA elsewhere",
+            lambda dA, Z: np.where(Z > 0, 0.01 * dA, dA),
+        ),
+        mistake(
+            "dZ is the derivative alone: multiply it by the incoming gradient dA",
+            lambda dA, Z: _step(Z, 0.01),
+        ),
+        mistake(
+            "dZ is leaky_relu(Z), the forward pass: the backward pass multiplies dA by the slope",
+            lambda dA, Z: np.where(Z > 0, Z, 0.01 * Z),
+        ),
+        mistake(
+            _SWAPPED.format(f="leaky_relu_backward"),
+            lambda dA, Z: np.where(dA > 0, Z, 0.01 * Z),
+        ),
+        mistake(
+            "dZ is dA * leaky_relu(Z): multiply by the slope (1 or 0.01), not by the output",
+            lambda dA, Z: dA * np.where(Z > 0, Z, 0.01 * Z),
+        ),
+        _wrong_slope,
+    ),
+    numerical=_leaky_numerical,
+    scaling_case=_dz_scaling,
 )
 check_leaky_relu_backward = make_check(LEAKY_RELU_BACKWARD)
 

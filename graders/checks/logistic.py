@@ -17,7 +17,7 @@ import dlnotes.activations
 import dlnotes.cost
 from dlnotes import logistic as ref
 from dlnotes.activations import sigmoid as _sigmoid
-from graders.checks._core import Array, Case, Dict, Scalar, Spec, make_check, register
+from graders.checks._core import Array, Case, Dict, Scalar, Spec, make_check
 from graders.checks._diagnose import Evidence, mistake
 from graders.checks._gradients import as_complex, numerical_gradient, softplus
 from graders.checks._nets import outer_product_diagnoses, saturate, saturated_diagnosis
@@ -60,48 +60,44 @@ def _forward_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     return [_forward_case(rng, n_x, m) for n_x, m in shapes]
 
 
-FORWARD = register(
-    Spec(
-        module="logistic",
-        function="forward",
-        arg_names=("w", "b", "X"),
-        reference=ref.forward,
-        make_cases=_forward_cases,
-        output=Array("A"),
-        diagnoses=(
-            mistake(
-                "A = sigmoid(w.T X) without b: the bias is missing, A = sigmoid(w.T X + b)",
-                lambda w, b, X: _sigmoid(w.T @ X),
-            ),
-            mistake(
-                "A = sigmoid(w.T X) + b: the bias is added after the sigmoid; it belongs "
-                "inside, A = sigmoid(w.T X + b)",
-                lambda w, b, X: _sigmoid(w.T @ X) + b,
-            ),
-            mistake(
-                "A = sigmoid(w.T X - b): the bias is added, not subtracted",
-                lambda w, b, X: _sigmoid(w.T @ X - b),
-            ),
-            mistake(
-                "A is Z = w.T X + b: apply sigmoid to Z",
-                lambda w, b, X: w.T @ X + b,
-            ),
-            mistake(
-                "A is sigmoid(-Z): the sign of Z (or of the exponent) is wrong",
-                lambda w, b, X: _sigmoid(-(w.T @ X + b)),
-            ),
-            mistake(
-                "A uses tanh: logistic regression applies sigmoid",
-                lambda w, b, X: np.tanh(w.T @ X + b),
-            ),
-            mistake(
-                "A has shape {got_shape}: w * X multiplies elementwise; Z = w.T X is a matrix "
-                "product (np.dot(w.T, X) or w.T @ X), one value per example",
-                lambda w, b, X: _sigmoid(w * X + b),
-            ),
+FORWARD = Spec(
+    arg_names=("w", "b", "X"),
+    reference=ref.forward,
+    make_cases=_forward_cases,
+    output=Array("A"),
+    diagnoses=(
+        mistake(
+            "A = sigmoid(w.T X) without b: the bias is missing, A = sigmoid(w.T X + b)",
+            lambda w, b, X: _sigmoid(w.T @ X),
         ),
-        scaling_case=lambda rng, m: _forward_case(rng, 3, m),
-    )
+        mistake(
+            "A = sigmoid(w.T X) + b: the bias is added after the sigmoid; it belongs "
+            "inside, A = sigmoid(w.T X + b)",
+            lambda w, b, X: _sigmoid(w.T @ X) + b,
+        ),
+        mistake(
+            "A = sigmoid(w.T X - b): the bias is added, not subtracted",
+            lambda w, b, X: _sigmoid(w.T @ X - b),
+        ),
+        mistake(
+            "A is Z = w.T X + b: apply sigmoid to Z",
+            lambda w, b, X: w.T @ X + b,
+        ),
+        mistake(
+            "A is sigmoid(-Z): the sign of Z (or of the exponent) is wrong",
+            lambda w, b, X: _sigmoid(-(w.T @ X + b)),
+        ),
+        mistake(
+            "A uses tanh: logistic regression applies sigmoid",
+            lambda w, b, X: np.tanh(w.T @ X + b),
+        ),
+        mistake(
+            "A has shape {got_shape}: w * X multiplies elementwise; Z = w.T X is a matrix "
+            "product (np.dot(w.T, X) or w.T @ X), one value per example",
+            lambda w, b, X: _sigmoid(w * X + b),
+        ),
+    ),
+    scaling_case=lambda rng, m: _forward_case(rng, 3, m),
 )
 check_forward = make_check(FORWARD)
 
@@ -151,62 +147,58 @@ def _cost_not_finite(ev: Evidence) -> str | None:
 
 COST_HINT = "return a float, e.g. float(np.squeeze(cost)), not an array"
 
-COMPUTE_COST = register(
-    Spec(
-        module="logistic",
-        function="compute_cost",
-        arg_names=("A", "Y"),
-        reference=ref.compute_cost,
-        make_cases=_cost_cases,
-        output=Scalar("cost", hint=COST_HINT),
-        diagnoses=(
-            saturated_diagnosis("A"),
-            _cost_not_finite,
-            *outer_product_diagnoses("A", lambda cost_of: lambda A, Y: cost_of(A, _f(Y))),
-            mistake(
-                "the bracket is misplaced, (1 - Y * log(1 - A)) as in the notes' typo: the "
-                "loss is -[Y log A + (1 - Y) log(1 - A)]",
-                lambda A, Y: float(-np.mean(_f(Y) * np.log(A) + (1 - _f(Y) * np.log(1 - A)))),
-            ),
-            mistake(
-                "log(A) and log(1 - A) are swapped: Y multiplies log(A), (1 - Y) log(1 - A)",
-                lambda A, Y: _cross_entropy(1 - A, Y),
-            ),
-            mistake(
-                "the cost is the squared error 1/2 (A - Y)^2: logistic regression uses the "
-                "cross-entropy loss -[Y log A + (1 - Y) log(1 - A)]",
-                lambda A, Y: float(np.mean((A - _f(Y)) ** 2) / 2),
-            ),
-            mistake(
-                "the cost is the mean squared error (A - Y)^2: logistic regression uses the "
-                "cross-entropy loss -[Y log A + (1 - Y) log(1 - A)]",
-                lambda A, Y: float(np.mean((A - _f(Y)) ** 2)),
-            ),
-            mistake(
-                "the (1 - Y) log(1 - A) term is missing: the loss has a term for each label",
-                lambda A, Y: float(-np.mean(_f(Y) * np.log(A))),
-            ),
-            mistake(
-                "the Y log(A) term is missing: the loss has a term for each label",
-                lambda A, Y: float(-np.mean((1 - _f(Y)) * np.log(1 - A))),
-            ),
-            mistake(
-                "the cost uses log base 10: use the natural logarithm np.log",
-                lambda A, Y: _cross_entropy(A, Y, np.log10),
-            ),
-            mistake(
-                "the cost uses log base 2: use the natural logarithm np.log",
-                lambda A, Y: _cross_entropy(A, Y, np.log2),
-            ),
-            mistake(
-                "the cost is m = {m} times too large: divide the sum by m = A.shape[1] (the "
-                "number of examples; A.shape[0] is 1)",
-                lambda A, Y: _cross_entropy(A, Y) * A.shape[1],
-            ),
+COMPUTE_COST = Spec(
+    arg_names=("A", "Y"),
+    reference=ref.compute_cost,
+    make_cases=_cost_cases,
+    output=Scalar("cost", hint=COST_HINT),
+    diagnoses=(
+        saturated_diagnosis("A"),
+        _cost_not_finite,
+        *outer_product_diagnoses("A", lambda cost_of: lambda A, Y: cost_of(A, _f(Y))),
+        mistake(
+            "the bracket is misplaced, (1 - Y * log(1 - A)) as in the notes' typo: the "
+            "loss is -[Y log A + (1 - Y) log(1 - A)]",
+            lambda A, Y: float(-np.mean(_f(Y) * np.log(A) + (1 - _f(Y) * np.log(1 - A)))),
         ),
-        scaling_case=lambda rng, m: _cost_case(rng, m, "float64"),
-        label_arg="Y",
-    )
+        mistake(
+            "log(A) and log(1 - A) are swapped: Y multiplies log(A), (1 - Y) log(1 - A)",
+            lambda A, Y: _cross_entropy(1 - A, Y),
+        ),
+        mistake(
+            "the cost is the squared error 1/2 (A - Y)^2: logistic regression uses the "
+            "cross-entropy loss -[Y log A + (1 - Y) log(1 - A)]",
+            lambda A, Y: float(np.mean((A - _f(Y)) ** 2) / 2),
+        ),
+        mistake(
+            "the cost is the mean squared error (A - Y)^2: logistic regression uses the "
+            "cross-entropy loss -[Y log A + (1 - Y) log(1 - A)]",
+            lambda A, Y: float(np.mean((A - _f(Y)) ** 2)),
+        ),
+        mistake(
+            "the (1 - Y) log(1 - A) term is missing: the loss has a term for each label",
+            lambda A, Y: float(-np.mean(_f(Y) * np.log(A))),
+        ),
+        mistake(
+            "the Y log(A) term is missing: the loss has a term for each label",
+            lambda A, Y: float(-np.mean((1 - _f(Y)) * np.log(1 - A))),
+        ),
+        mistake(
+            "the cost uses log base 10: use the natural logarithm np.log",
+            lambda A, Y: _cross_entropy(A, Y, np.log10),
+        ),
+        mistake(
+            "the cost uses log base 2: use the natural logarithm np.log",
+            lambda A, Y: _cross_entropy(A, Y, np.log2),
+        ),
+        mistake(
+            "the cost is m = {m} times too large: divide the sum by m = A.shape[1] (the "
+            "number of examples; A.shape[0] is 1)",
+            lambda A, Y: _cross_entropy(A, Y) * A.shape[1],
+        ),
+    ),
+    scaling_case=lambda rng, m: _cost_case(rng, m, "float64"),
+    label_arg="Y",
 )
 check_compute_cost = make_check(COMPUTE_COST)
 
@@ -255,65 +247,60 @@ def _grads(X: np.ndarray, dZ: np.ndarray, m: int) -> dict[str, np.ndarray]:
     return {"dw": X @ dZ.T / m, "db": np.sum(dZ) / m}
 
 
-BACKWARD = register(
-    Spec(
-        module="logistic",
-        function="backward",
-        arg_names=("X", "A", "Y"),
-        reference=ref.backward,
-        make_cases=_backward_cases,
-        output=Dict(
-            "grads",
-            {
-                "dw": Array("dw"),
-                "db": Scalar(
-                    "db", hint="b is one number, so db is one number: sum dZ over all examples"
-                ),
-            },
+BACKWARD = Spec(
+    arg_names=("X", "A", "Y"),
+    reference=ref.backward,
+    make_cases=_backward_cases,
+    output=Dict(
+        "grads",
+        {
+            "dw": Array("dw"),
+            "db": Scalar(
+                "db", hint="b is one number, so db is one number: sum dZ over all examples"
+            ),
+        },
+    ),
+    diagnoses=(
+        mistake(
+            "dw and db have the wrong sign: dZ = A - Y, not Y - A",
+            lambda X, A, Y: _grads(X, _f(Y) - A, X.shape[1]),
         ),
-        diagnoses=(
-            mistake(
-                "dw and db have the wrong sign: dZ = A - Y, not Y - A",
-                lambda X, A, Y: _grads(X, _f(Y) - A, X.shape[1]),
-            ),
-            mistake(
-                "dZ is multiplied by sigmoid's derivative A(1 - A) again: with the "
-                "cross-entropy cost, dZ = A - Y already",
-                lambda X, A, Y: _grads(X, (A - _f(Y)) * A * (1 - A), X.shape[1]),
-            ),
-            mistake(
-                "dw divides by n_x = X.shape[0]: divide by m = X.shape[1], the number of "
-                "examples",
-                lambda X, A, Y: X @ (A - _f(Y)).T / X.shape[0],
-                keys=("dw",),
-            ),
-            mistake(
-                "dw is X (A - Y)^T without 1/m: divide by m = X.shape[1]",
-                lambda X, A, Y: X @ (A - _f(Y)).T,
-                keys=("dw",),
-            ),
-            mistake(
-                "db is the sum of dZ without 1/m: divide by m",
-                lambda X, A, Y: float(np.sum(A - _f(Y))),
-                keys=("db",),
-            ),
-            mistake(
-                "dw has shape {got_shape}, expected {expected_shape}: dw = (1/m) X dZ^T has "
-                "the shape of w; check the order of the product and the .T",
-                lambda X, A, Y: (A - _f(Y)) @ X.T / X.shape[1],
-                keys=("dw",),
-            ),
-            mistake(
-                "dw has shape {got_shape}: a rank-1 array; dw has the shape of w "
-                "{expected_shape} (keepdims=True or a matrix product keeps it)",
-                lambda X, A, Y: np.mean(X * (A - _f(Y)), axis=1),
-                keys=("dw",),
-            ),
+        mistake(
+            "dZ is multiplied by sigmoid's derivative A(1 - A) again: with the "
+            "cross-entropy cost, dZ = A - Y already",
+            lambda X, A, Y: _grads(X, (A - _f(Y)) * A * (1 - A), X.shape[1]),
         ),
-        numerical=_backward_numerical,
-        scaling_case=lambda rng, m: _backward_case(rng, 3, m, "float64"),
-        label_arg="Y",
-    )
+        mistake(
+            "dw divides by n_x = X.shape[0]: divide by m = X.shape[1], the number of examples",
+            lambda X, A, Y: X @ (A - _f(Y)).T / X.shape[0],
+            keys=("dw",),
+        ),
+        mistake(
+            "dw is X (A - Y)^T without 1/m: divide by m = X.shape[1]",
+            lambda X, A, Y: X @ (A - _f(Y)).T,
+            keys=("dw",),
+        ),
+        mistake(
+            "db is the sum of dZ without 1/m: divide by m",
+            lambda X, A, Y: float(np.sum(A - _f(Y))),
+            keys=("db",),
+        ),
+        mistake(
+            "dw has shape {got_shape}, expected {expected_shape}: dw = (1/m) X dZ^T has "
+            "the shape of w; check the order of the product and the .T",
+            lambda X, A, Y: (A - _f(Y)) @ X.T / X.shape[1],
+            keys=("dw",),
+        ),
+        mistake(
+            "dw has shape {got_shape}: a rank-1 array; dw has the shape of w "
+            "{expected_shape} (keepdims=True or a matrix product keeps it)",
+            lambda X, A, Y: np.mean(X * (A - _f(Y)), axis=1),
+            keys=("dw",),
+        ),
+    ),
+    numerical=_backward_numerical,
+    scaling_case=lambda rng, m: _backward_case(rng, 3, m, "float64"),
+    label_arg="Y",
 )
 check_backward = make_check(BACKWARD)
 

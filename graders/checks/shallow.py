@@ -19,17 +19,17 @@ import dlnotes.activations
 import dlnotes.cost
 from dlnotes import shallow as ref
 from graders.checks import _nets
-from graders.checks._core import Array, Case, Dict, Scalar, make_check, register
+from graders.checks._core import Array, Case, Dict, Scalar, make_check
 from graders.checks._diagnose import Evidence, close, fallback, mistake
 from graders.checks._gradients import as_complex, numerical_gradient
 from graders.checks._nets import (
-    NetSpec,
     Seq,
     as_float,
     cost_case,
     cost_cases,
     cost_diagnoses,
     labels,
+    net_spec,
 )
 from graders.checks._tamper import seal
 
@@ -85,79 +85,70 @@ def _cache_swapped(X, parameters):
 
 _CACHE = Dict("cache", {k: Array(k) for k in ("Z1", "A1", "Z2", "A2")})
 
-FORWARD_PROPAGATION = register(
-    NetSpec(
-        module="shallow",
-        function="forward_propagation",
-        arg_names=("X", "parameters"),
-        reference=ref.forward_propagation,
-        make_cases=_forward_cases,
-        output=Seq("result", (Array("A2"), _CACHE)),
-        diagnoses=(
-            mistake(
-                "A1 is sigmoid(Z1): the hidden layer uses tanh, A1 = np.tanh(Z1)",
-                _flat_forward(hidden="sigmoid"),
-            ),
-            mistake(
-                "A1 is relu(Z1): the hidden layer uses tanh, A1 = np.tanh(Z1)",
-                _flat_forward(hidden="relu"),
-            ),
-            mistake(
-                "A2 is tanh(Z2): the output layer uses sigmoid, a probability in (0, 1)",
-                _flat_forward(output="tanh"),
-            ),
-            mistake(
-                "Z1 = W1 X without b1: you forgot the bias b1",
-                _flat_forward(bias1=False),
-            ),
-            mistake(
-                "Z2 = W2 A1 without b2: you forgot the bias b2",
-                _flat_forward(bias2=False),
-            ),
-            mistake(
-                "the biases are added after the activations, tanh(W1 X) + b1 and "
-                "sigmoid(W2 A1) + b2: they belong inside, Z = W A + b, then A = g(Z)",
-                _late_bias(1, 2),
-            ),
-            mistake(
-                "A2 = sigmoid(W2 A1) + b2: the bias is added after the sigmoid; it belongs "
-                "inside, Z2 = W2 A1 + b2, A2 = sigmoid(Z2)",
-                _late_bias(2),
-            ),
-            mistake(
-                "A1 = tanh(W1 X) + b1: the bias is added after tanh; it belongs inside, "
-                "Z1 = W1 X + b1, A1 = np.tanh(Z1)",
-                _late_bias(1),
-            ),
-            mistake(
-                "cache['Z1'] holds A1 and cache['A1'] holds Z1: they are swapped",
-                _cache_swapped,
-            ),
-            mistake(
-                "Z2 is computed from Z1: the output layer takes the activations, "
-                "Z2 = W2 A1 + b2",
-                _flat_forward(hidden="identity"),
-            ),
+FORWARD_PROPAGATION = net_spec(
+    arg_names=("X", "parameters"),
+    reference=ref.forward_propagation,
+    make_cases=_forward_cases,
+    output=Seq("result", (Array("A2"), _CACHE)),
+    diagnoses=(
+        mistake(
+            "A1 is sigmoid(Z1): the hidden layer uses tanh, A1 = np.tanh(Z1)",
+            _flat_forward(hidden="sigmoid"),
         ),
-        scaling_case=lambda rng, m: _forward_case(rng, 3, 4, m),
-    )
+        mistake(
+            "A1 is relu(Z1): the hidden layer uses tanh, A1 = np.tanh(Z1)",
+            _flat_forward(hidden="relu"),
+        ),
+        mistake(
+            "A2 is tanh(Z2): the output layer uses sigmoid, a probability in (0, 1)",
+            _flat_forward(output="tanh"),
+        ),
+        mistake(
+            "Z1 = W1 X without b1: you forgot the bias b1",
+            _flat_forward(bias1=False),
+        ),
+        mistake(
+            "Z2 = W2 A1 without b2: you forgot the bias b2",
+            _flat_forward(bias2=False),
+        ),
+        mistake(
+            "the biases are added after the activations, tanh(W1 X) + b1 and "
+            "sigmoid(W2 A1) + b2: they belong inside, Z = W A + b, then A = g(Z)",
+            _late_bias(1, 2),
+        ),
+        mistake(
+            "A2 = sigmoid(W2 A1) + b2: the bias is added after the sigmoid; it belongs "
+            "inside, Z2 = W2 A1 + b2, A2 = sigmoid(Z2)",
+            _late_bias(2),
+        ),
+        mistake(
+            "A1 = tanh(W1 X) + b1: the bias is added after tanh; it belongs inside, "
+            "Z1 = W1 X + b1, A1 = np.tanh(Z1)",
+            _late_bias(1),
+        ),
+        mistake(
+            "cache['Z1'] holds A1 and cache['A1'] holds Z1: they are swapped",
+            _cache_swapped,
+        ),
+        mistake(
+            "Z2 is computed from Z1: the output layer takes the activations, Z2 = W2 A1 + b2",
+            _flat_forward(hidden="identity"),
+        ),
+    ),
+    scaling_case=lambda rng, m: _forward_case(rng, 3, 4, m),
 )
 check_forward_propagation = make_check(FORWARD_PROPAGATION)
 
 
 # ---------------------------------------------------------------------- compute_cost
-COMPUTE_COST = register(
-    NetSpec(
-        module="shallow",
-        function="compute_cost",
-        arg_names=("A2", "Y"),
-        reference=ref.compute_cost,
-        make_cases=cost_cases,
-        output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
-        diagnoses=cost_diagnoses("A2"),
-        scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
-        label_arg="Y",
-    )
+COMPUTE_COST = net_spec(
+    arg_names=("A2", "Y"),
+    reference=ref.compute_cost,
+    make_cases=cost_cases,
+    output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
+    diagnoses=cost_diagnoses("A2"),
+    scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
+    label_arg="Y",
 )
 check_compute_cost = make_check(COMPUTE_COST)
 
@@ -171,13 +162,11 @@ _BACKWARD_HIDDEN = ((5, 6, 20, "float64"), (1, 1, 1, "uint8"), (4, 4, 9, "bool")
 
 _DB_HINT = (
     "a bias gradient has one row per unit: sum over the examples only, "
-
     "along one axis (axis=1, keepdims=True)"
 )
 
 
-def _backward_case(
-rng: np.random.Generator, n_x: int, n_h: int, m: int, dtype: str) -> Case:
+def _backward_case(rng: np.random.Generator, n_x: int, n_h: int, m: int, dtype: str) -> Case:
     X = rng.standard_normal((n_x, m))
     parameters = _parameters(rng, n_x, n_h)
     _, cache = ref.forward_propagation(X, parameters)
@@ -224,44 +213,39 @@ def _hidden_layer_only(ev: Evidence) -> str | None:
     )
 
 
-BACKWARD_PROPAGATION = register(
-    NetSpec(
-        module="shallow",
-        function="backward_propagation",
-        arg_names=("parameters", "cache", "X", "Y"),
-        reference=ref.backward_propagation,
-        make_cases=_backward_cases,
-        output=Dict("grads", {k: Array(k, _DB_HINT) for k in ("dW1", "db1", "dW2", "db2")}),
-        diagnoses=(
-            mistake(
-                "dZ1 uses 1 - A1 as the derivative of tanh: tanh'(Z1) = 1 - A1**2",
-                _grads("tanh as 1 - A"),
-            ),
-            mistake(
-                "dZ1 uses the sigmoid derivative A1 (1 - A1): the hidden layer is tanh, "
-                "whose derivative is 1 - A1**2",
-                _grads("tanh as A (1 - A)"),
-            ),
-            mistake(
-                "dZ1 uses the sigmoid derivative sigmoid(Z1) (1 - sigmoid(Z1)): the hidden "
-                "layer is tanh, whose derivative is 1 - A1**2",
-                _grads("sigmoid"),
-            ),
-
-            mistake(
-                "dZ1 = W2.T dZ2 lacks the factor g'(Z1) = 1 - A1**2 (the derivative of tanh)",
-                _grads("none"),
-            ),
-            mistake(
-                "dW2 uses Z1 where A1 belongs: dW2 = (1/m) dZ2 A1.T",
-                _grads(dW2_input="Z1"),
-            ),
+BACKWARD_PROPAGATION = net_spec(
+    arg_names=("parameters", "cache", "X", "Y"),
+    reference=ref.backward_propagation,
+    make_cases=_backward_cases,
+    output=Dict("grads", {k: Array(k, _DB_HINT) for k in ("dW1", "db1", "dW2", "db2")}),
+    diagnoses=(
+        mistake(
+            "dZ1 uses 1 - A1 as the derivative of tanh: tanh'(Z1) = 1 - A1**2",
+            _grads("tanh as 1 - A"),
         ),
-        late_diagnoses=(_hidden_layer_only,),
-        numerical=_backward_numerical,
-        scaling_case=lambda rng, m: _backward_case(rng, 3, 4, m, "float64"),
-        label_arg="Y",
-    )
+        mistake(
+            "dZ1 uses the sigmoid derivative A1 (1 - A1): the hidden layer is tanh, "
+            "whose derivative is 1 - A1**2",
+            _grads("tanh as A (1 - A)"),
+        ),
+        mistake(
+            "dZ1 uses the sigmoid derivative sigmoid(Z1) (1 - sigmoid(Z1)): the hidden "
+            "layer is tanh, whose derivative is 1 - A1**2",
+            _grads("sigmoid"),
+        ),
+        mistake(
+            "dZ1 = W2.T dZ2 lacks the factor g'(Z1) = 1 - A1**2 (the derivative of tanh)",
+            _grads("none"),
+        ),
+        mistake(
+            "dW2 uses Z1 where A1 belongs: dW2 = (1/m) dZ2 A1.T",
+            _grads(dW2_input="Z1"),
+        ),
+    ),
+    late_diagnoses=(_hidden_layer_only,),
+    numerical=_backward_numerical,
+    scaling_case=lambda rng, m: _backward_case(rng, 3, 4, m, "float64"),
+    label_arg="Y",
 )
 check_backward_propagation = make_check(BACKWARD_PROPAGATION)
 

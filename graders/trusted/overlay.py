@@ -11,9 +11,9 @@ and bound into the sandbox:
   view of a chapter, every function graded in that chapter or a later one keeps its
   signature but its body becomes ``raise PermissionError("... not available while
   grading")``; so do the helpers that compute the same answer under another name
-  (:data:`EQUIVALENTS`). The replacement is in the source text, so a learner can neither
-  import nor read the reference. Earlier chapters' functions and the tools stay, as the
-  notebooks' setup cells expect.
+  (each exercise's ``same_answer`` in :mod:`graders.exercises`). The replacement is in
+  the source text, so a learner can neither import nor read the reference. Earlier
+  chapters' functions and the tools stay, as the notebooks' setup cells expect.
 """
 
 from __future__ import annotations
@@ -34,33 +34,14 @@ from graders.paths import REPO_ROOT
 TRUSTED_DIR = Path(__file__).resolve().parent
 ENGINE_FILES = ("child.py", "zygote.py", "wire.py")
 
-# Helpers that compute a graded function under another name: stubbed with it.
-_COSTS = (("cost", "cross_entropy_cost"), ("logistic", "compute_cost"),
-          ("shallow", "compute_cost"), ("deep", "compute_cost"))
-_GRADIENTS = (("gradcheck", "numerical_gradient"), ("gradcheck", "gradient_check"),
-              ("gradcheck", "check_deep_gradients"))
-EQUIVALENTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
-    ("logistic", "compute_cost"): _COSTS,
-    ("shallow", "compute_cost"): _COSTS,
-    ("deep", "compute_cost"): _COSTS,
-    ("activations", "sigmoid_derivative"): (("activations", "sigmoid_backward"),),
-    ("logistic", "backward"): (("logistic", "propagate"), *_GRADIENTS),
-    ("shallow", "backward_propagation"): _GRADIENTS,
-    ("deep", "linear_backward"): _GRADIENTS,
-    ("deep", "linear_activation_backward"): _GRADIENTS,
-    ("deep", "deep_backward"): _GRADIENTS,
-    ("deep", "update_parameters"): (("shallow", "update_parameters"),),
-}
-
-
 def hidden_functions(chapter: str) -> dict[str, set[str]]:
     """``{dlnotes module: functions to stub}`` in the view of ``chapter``."""
     later = CHAPTERS[CHAPTERS.index(chapter) :]
     hidden: dict[str, set[str]] = {}
     for exercise in EXERCISES:
         if exercise.chapter in later:
-            key = (exercise.module, exercise.function)
-            for module, function in (key, *EQUIVALENTS.get(key, ())):
+            for key in (exercise.key, *exercise.same_answer):
+                module, function = key.split(".")
                 hidden.setdefault(module, set()).add(function)
     return hidden
 

@@ -60,7 +60,7 @@ def calls_for(spec, cases: list[Case]) -> list[list[dict]]:
 
         state = np.random.get_state()
         try:
-            spec._call(probe, case, spec.label(case))
+            spec.run(probe, case)
         except CheckFailure:
             pass
         finally:
@@ -201,7 +201,7 @@ def replay(spec, case: Case, outcomes: list) -> str | None:
     label = spec.label(case)
     state = np.random.get_state()
     try:
-        result, fp = spec._call(_replayer(outcomes), case, label)
+        result, fp = spec.run(_replayer(outcomes), case)
         try:
             flat = spec.flatten(result)
         except CheckFailure as failure:

@@ -17,10 +17,10 @@ import numpy as np
 
 from dlnotes import deep as ref
 from graders.checks import _nets
-from graders.checks._core import Array, Case, Dict, make_check, register
+from graders.checks._core import Array, Case, Dict, make_check
 from graders.checks._diagnose import Evidence, fallback, mistake
 from graders.checks._gradients import as_complex, numerical_gradient
-from graders.checks._nets import ACTIVATIONS, DERIVATIVES, NetSpec, Seq, as_float, labels
+from graders.checks._nets import ACTIVATIONS, DERIVATIVES, Seq, as_float, labels, net_spec
 from graders.checks._tamper import NP, seal
 from graders.checks.deep._common import (
     LAF_HIDDEN,
@@ -89,31 +89,27 @@ def _result_order(names: tuple[str, ...]):
     return diagnose
 
 
-LINEAR_BACKWARD = register(
-    NetSpec(
-        module="deep",
-        function="linear_backward",
-        arg_names=("dZ", "cache"),
-        reference=ref.linear_backward,
-        make_cases=_linear_backward_cases,
-        output=_GRADS3,
-        diagnoses=(
-            _result_order(("dA_prev", "dW", "db")),
-            mistake(
-                "dA_prev has no 1/m: dA_prev = W.T dZ (the 1/m belongs to dW and db only)",
-                lambda dZ, cache: cache[1].T @ dZ / dZ.shape[1],
-                keys=("dA_prev",),
-            ),
-            mistake(
-                "dW is divided by A_prev.shape[0] = n[l-1]: m = A_prev.shape[1], the number "
-                "of examples",
-                lambda dZ, cache: dZ @ cache[0].T / cache[0].shape[0],
-                keys=("dW",),
-            ),
+LINEAR_BACKWARD = net_spec(
+    arg_names=("dZ", "cache"),
+    reference=ref.linear_backward,
+    make_cases=_linear_backward_cases,
+    output=_GRADS3,
+    diagnoses=(
+        _result_order(("dA_prev", "dW", "db")),
+        mistake(
+            "dA_prev has no 1/m: dA_prev = W.T dZ (the 1/m belongs to dW and db only)",
+            lambda dZ, cache: cache[1].T @ dZ / dZ.shape[1],
+            keys=("dA_prev",),
         ),
-        numerical=_linear_backward_numerical,
-        scaling_case=lambda rng, m: _linear_backward_case(rng, 3, 4, m),
-    )
+        mistake(
+            "dW is divided by A_prev.shape[0] = n[l-1]: m = A_prev.shape[1], the number "
+            "of examples",
+            lambda dZ, cache: dZ @ cache[0].T / cache[0].shape[0],
+            keys=("dW",),
+        ),
+    ),
+    numerical=_linear_backward_numerical,
+    scaling_case=lambda rng, m: _linear_backward_case(rng, 3, 4, m),
 )
 check_linear_backward = make_check(LINEAR_BACKWARD)
 
@@ -167,50 +163,50 @@ def _swapped_activation(ev: Evidence) -> str | None:
     return None
 
 
-LINEAR_ACTIVATION_BACKWARD = register(
-    NetSpec(
-        module="deep",
-        function="linear_activation_backward",
-        arg_names=("dA", "cache", "activation"),
-        reference=ref.linear_activation_backward,
-        make_cases=_lab_cases,
-        output=_GRADS3,
-        diagnoses=(
-            _result_order(("dA_prev", "dW", "db")),
-            _swapped_activation,
-            mistake(
-                "the ReLU mask is taken from dA: dZ = dA where Z > 0, else 0",
-                _lab_variant(lambda dA, Z, g: dA * (dA > 0)),
-            ),
-            mistake(
-                "dZ = dA * Z: the ReLU derivative is a 0/1 mask, dZ = dA * (Z > 0)",
-                _lab_variant(lambda dA, Z, g: dA * Z),
-            ),
-            mistake(
-                "the sigmoid derivative is s * (1 - s) with s = sigmoid(Z), not s * (1 - Z)",
-                _lab_variant(lambda dA, Z, g: dA * DERIVATIVES["sigmoid as s * (1 - Z)"](Z)),
-            ),
-            mistake(
-                "the derivative is taken at A = g(Z) instead of Z: pass Z from the cache",
-                _lab_variant(lambda dA, Z, g: dA * DERIVATIVES["sigmoid at A"](Z)),
-            ),
-            mistake(
-                "dZ = dA lacks the factor g'(Z): dZ = dA * g'(Z), relu_backward or "
-                "sigmoid_backward",
-                _lab_variant(lambda dA, Z, g: dA),
-            ),
+LINEAR_ACTIVATION_BACKWARD = net_spec(
+    arg_names=("dA", "cache", "activation"),
+    reference=ref.linear_activation_backward,
+    make_cases=_lab_cases,
+    output=_GRADS3,
+    diagnoses=(
+        _result_order(("dA_prev", "dW", "db")),
+        _swapped_activation,
+        mistake(
+            "the ReLU mask is taken from dA: dZ = dA where Z > 0, else 0",
+            _lab_variant(lambda dA, Z, g: dA * (dA > 0)),
         ),
-        numerical=_lab_numerical,
-        scaling_case=lambda rng, m: _lab_case(rng, 3, 4, m, "relu"),
-    )
+        mistake(
+            "dZ = dA * Z: the ReLU derivative is a 0/1 mask, dZ = dA * (Z > 0)",
+            _lab_variant(lambda dA, Z, g: dA * Z),
+        ),
+        mistake(
+            "the sigmoid derivative is s * (1 - s) with s = sigmoid(Z), not s * (1 - Z)",
+            _lab_variant(lambda dA, Z, g: dA * DERIVATIVES["sigmoid as s * (1 - Z)"](Z)),
+        ),
+        mistake(
+            "the derivative is taken at A = g(Z) instead of Z: pass Z from the cache",
+            _lab_variant(lambda dA, Z, g: dA * DERIVATIVES["sigmoid at A"](Z)),
+        ),
+        mistake(
+            "dZ = dA lacks the factor g'(Z): dZ = dA * g'(Z), relu_backward or sigmoid_backward",
+            _lab_variant(lambda dA, Z, g: dA),
+        ),
+    ),
+    numerical=_lab_numerical,
+    scaling_case=lambda rng, m: _lab_case(rng, 3, 4, m, "relu"),
 )
 check_linear_activation_backward = make_check(LINEAR_ACTIVATION_BACKWARD)
 
 
 # --------------------------------------------------------------------------- deep_backward
 
-_DB_VISIBLE = (([3, 4, 1], 5, "float64"), ([4, 3, 2, 1], 1, "float64"),
-               ([2, 5, 3, 1], 6, "int64"), ([3, 2, 1], 7, "bool"), ([2, 3, 1], 4, "uint8"))
+_DB_VISIBLE = (
+    ([3, 4, 1], 5, "float64"),
+    ([4, 3, 2, 1], 1, "float64"),
+    ([2, 5, 3, 1], 6, "int64"),
+    ([3, 2, 1], 7, "bool"),
+    ([2, 3, 1], 4, "uint8"),
+)
 _DB_HIDDEN = (([5, 1], 7, "float64"), ([3, 4, 4, 3, 1], 9, "bool"), ([1, 1, 1], 1, "uint8"),
               ([6, 5, 1], 12, "int64"), ([4, 6, 1], 1, "float64"))  # fmt: skip
 
@@ -343,35 +339,31 @@ def _grads_keys(ev: Evidence) -> str | None:
     return None
 
 
-DEEP_BACKWARD = register(
-    NetSpec(
-        module="deep",
-        function="deep_backward",
-        arg_names=("AL", "Y", "caches"),
-        reference=ref.deep_backward,
-        make_cases=_deep_backward_cases,
-        output=Dict("grads", None),
-        diagnoses=(
-            _grads_keys,
-            _clipped_dAL,
-            mistake(
-                "the output layer's backward uses relu: layer L is a sigmoid layer",
-                _backward_variant(output="relu"),
-            ),
-            mistake(
-                "the hidden layers' backward uses sigmoid: layers 1 .. L-1 are relu layers",
-                _backward_variant(hidden="sigmoid"),
-            ),
-            mistake(
-                "dAL is -Y/AL: it has a second term, dAL = -(Y/AL - (1 - Y)/(1 - AL))",
-                _backward_variant(dAL=lambda AL, Y: -Y / AL),
-            ),
+DEEP_BACKWARD = net_spec(
+    arg_names=("AL", "Y", "caches"),
+    reference=ref.deep_backward,
+    make_cases=_deep_backward_cases,
+    output=Dict("grads", None),
+    diagnoses=(
+        _grads_keys,
+        _clipped_dAL,
+        mistake(
+            "the output layer's backward uses relu: layer L is a sigmoid layer",
+            _backward_variant(output="relu"),
         ),
-        late_diagnoses=(_output_layer_only,),
-        numerical=_deep_backward_numerical,
-        scaling_case=lambda rng, m: _deep_backward_case(rng, [3, 4, 1], m, "float64"),
-        label_arg="Y",
-    )
+        mistake(
+            "the hidden layers' backward uses sigmoid: layers 1 .. L-1 are relu layers",
+            _backward_variant(hidden="sigmoid"),
+        ),
+        mistake(
+            "dAL is -Y/AL: it has a second term, dAL = -(Y/AL - (1 - Y)/(1 - AL))",
+            _backward_variant(dAL=lambda AL, Y: -Y / AL),
+        ),
+    ),
+    late_diagnoses=(_output_layer_only,),
+    numerical=_deep_backward_numerical,
+    scaling_case=lambda rng, m: _deep_backward_case(rng, [3, 4, 1], m, "float64"),
+    label_arg="Y",
 )
 check_deep_backward = make_check(DEEP_BACKWARD)
 

@@ -16,18 +16,18 @@ import numpy as np
 
 from dlnotes import deep as ref
 from graders.checks import _nets
-from graders.checks._core import Array, Case, Scalar, make_check, register
+from graders.checks._core import Array, Case, Scalar, make_check
 from graders.checks._diagnose import Evidence, mistake
 from graders.checks._nets import (
     ACTIVATIONS,
     LAYERS_HINT,
-    NetSpec,
     Seq,
     SeqOf,
     as_float,
     cost_case,
     cost_cases,
     cost_diagnoses,
+    net_spec,
 )
 from graders.checks._tamper import seal
 from graders.checks.deep._common import (
@@ -78,30 +78,24 @@ def _cache_order(names: tuple[str, ...], prefix: str):
     return diagnose
 
 
-LINEAR_FORWARD = register(
-    NetSpec(
-        module="deep",
-        function="linear_forward",
-        arg_names=("A_prev", "W", "b"),
-        reference=ref.linear_forward,
-        make_cases=_linear_cases,
-        output=Seq("result", (Array("Z"), _LINEAR_CACHE)),
-        diagnoses=(
-            mistake(
-                "Z = W A_prev without b: you forgot the bias b", lambda A_prev, W, b: W @ A_prev
-            ),
-            mistake(
-                "Z = W A_prev - b: the bias is added, not subtracted",
-                lambda A_prev, W, b: W @ A_prev - b,
-            ),
-            mistake(
-                "Z uses W.T: Z = W A_prev + b, with W of shape (n[l], n[l-1])",
-                lambda A_prev, W, b: W.T @ A_prev + b,
-            ),
-            _cache_order(("A_prev", "W", "b"), "cache."),
+LINEAR_FORWARD = net_spec(
+    arg_names=("A_prev", "W", "b"),
+    reference=ref.linear_forward,
+    make_cases=_linear_cases,
+    output=Seq("result", (Array("Z"), _LINEAR_CACHE)),
+    diagnoses=(
+        mistake("Z = W A_prev without b: you forgot the bias b", lambda A_prev, W, b: W @ A_prev),
+        mistake(
+            "Z = W A_prev - b: the bias is added, not subtracted",
+            lambda A_prev, W, b: W @ A_prev - b,
         ),
-        scaling_case=lambda rng, m: _linear_case(rng, 3, 4, m),
-    )
+        mistake(
+            "Z uses W.T: Z = W A_prev + b, with W of shape (n[l], n[l-1])",
+            lambda A_prev, W, b: W.T @ A_prev + b,
+        ),
+        _cache_order(("A_prev", "W", "b"), "cache."),
+    ),
+    scaling_case=lambda rng, m: _linear_case(rng, 3, 4, m),
 )
 check_linear_forward = make_check(LINEAR_FORWARD)
 
@@ -140,25 +134,21 @@ def _which_activation(ev: Evidence) -> str | None:
     return None
 
 
-LINEAR_ACTIVATION_FORWARD = register(
-    NetSpec(
-        module="deep",
-        function="linear_activation_forward",
-        arg_names=("A_prev", "W", "b", "activation"),
-        reference=ref.linear_activation_forward,
-        make_cases=_laf_cases,
-        output=Seq("result", (Array("A"), _LAYER_CACHE)),
-        diagnoses=(
-            _which_activation,
-            mistake(
-                "Z = W A_prev without b: you forgot the bias b",
-                lambda A_prev, W, b, activation: ACTIVATIONS[activation](W @ A_prev),
-                keys=("A",),
-            ),
-            _cache_order(("A_prev", "W", "b"), "cache.linear_cache."),
+LINEAR_ACTIVATION_FORWARD = net_spec(
+    arg_names=("A_prev", "W", "b", "activation"),
+    reference=ref.linear_activation_forward,
+    make_cases=_laf_cases,
+    output=Seq("result", (Array("A"), _LAYER_CACHE)),
+    diagnoses=(
+        _which_activation,
+        mistake(
+            "Z = W A_prev without b: you forgot the bias b",
+            lambda A_prev, W, b, activation: ACTIVATIONS[activation](W @ A_prev),
+            keys=("A",),
         ),
-        scaling_case=lambda rng, m: _linear_case(rng, 3, 4, m, "relu"),
-    )
+        _cache_order(("A_prev", "W", "b"), "cache.linear_cache."),
+    ),
+    scaling_case=lambda rng, m: _linear_case(rng, 3, 4, m, "relu"),
 )
 check_linear_activation_forward = make_check(LINEAR_ACTIVATION_FORWARD)
 
@@ -209,53 +199,45 @@ def _forward_variant(hidden: str = "relu", output: str = "sigmoid"):
     return lambda X, parameters: _nets.deep_forward(X, parameters, hidden, output)[0]
 
 
-DEEP_FORWARD = register(
-    NetSpec(
-        module="deep",
-        function="deep_forward",
-        arg_names=("X", "parameters"),
-        reference=ref.deep_forward,
-        make_cases=_deep_forward_cases,
-        output=Seq("result", (Array("AL"), SeqOf("caches", _LAYER_CACHE))),
-        diagnoses=(
-            _caches_problem,
-            mistake(
-                "AL is relu(ZL): the output layer uses sigmoid (a probability)",
-                _forward_variant(output="relu"),
-                keys=("AL",),
-            ),
-            mistake(
-                "the hidden layers use ReLU (here: sigmoid); only the output layer is sigmoid",
-                _forward_variant(hidden="sigmoid"),
-                keys=("AL",),
-            ),
-            mistake(
-                "the hidden layers use ReLU (here: tanh); only the output layer is sigmoid",
-                _forward_variant(hidden="tanh"),
-                keys=("AL",),
-            ),
+DEEP_FORWARD = net_spec(
+    arg_names=("X", "parameters"),
+    reference=ref.deep_forward,
+    make_cases=_deep_forward_cases,
+    output=Seq("result", (Array("AL"), SeqOf("caches", _LAYER_CACHE))),
+    diagnoses=(
+        _caches_problem,
+        mistake(
+            "AL is relu(ZL): the output layer uses sigmoid (a probability)",
+            _forward_variant(output="relu"),
+            keys=("AL",),
         ),
-        scaling_case=lambda rng, m: _network_case(rng, [3, 4, 1], m),
-        key_error_hint=LAYERS_HINT,
-    )
+        mistake(
+            "the hidden layers use ReLU (here: sigmoid); only the output layer is sigmoid",
+            _forward_variant(hidden="sigmoid"),
+            keys=("AL",),
+        ),
+        mistake(
+            "the hidden layers use ReLU (here: tanh); only the output layer is sigmoid",
+            _forward_variant(hidden="tanh"),
+            keys=("AL",),
+        ),
+    ),
+    scaling_case=lambda rng, m: _network_case(rng, [3, 4, 1], m),
+    key_error_hint=LAYERS_HINT,
 )
 check_deep_forward = make_check(DEEP_FORWARD)
 
 
 # ---------------------------------------------------------------------------- compute_cost
 
-COMPUTE_COST = register(
-    NetSpec(
-        module="deep",
-        function="compute_cost",
-        arg_names=("AL", "Y"),
-        reference=ref.compute_cost,
-        make_cases=cost_cases,
-        output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
-        diagnoses=cost_diagnoses("AL"),
-        scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
-        label_arg="Y",
-    )
+COMPUTE_COST = net_spec(
+    arg_names=("AL", "Y"),
+    reference=ref.compute_cost,
+    make_cases=cost_cases,
+    output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
+    diagnoses=cost_diagnoses("AL"),
+    scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
+    label_arg="Y",
 )
 check_compute_cost = make_check(COMPUTE_COST)
 

@@ -9,69 +9,55 @@ l = 1 .. L; ``grads`` holds ``dW{l}`` and ``db{l}`` of the same shapes.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 import numpy as np
 
 from dlnotes import deep as ref
 from graders.checks import _nets
-from graders.checks._core import Array, Case, CheckFailure, Dict, make_check, register
+from graders.checks._core import Array, Case, Dict, make_check
 from graders.checks._diagnose import Evidence, key_message
-from graders.checks._nets import LAYERS_HINT, NetSpec, quiet
+from graders.checks._nets import LAYERS_HINT, net_spec, quiet
 from graders.checks._tamper import NP, seal
 from graders.checks.deep._common import MARGIN, network, same
 
 # ----------------------------------------------------------- initialize_parameters_deep
 
 
-@dataclass(frozen=True)
-class _InitializerSpec(NetSpec):
-    """The initializer is called three times per case, with ``default_rng(seed)`` twice
-    and ``default_rng(seed + 1)`` once, and watched for use of the global ``np.random``.
-    Its values cannot be compared with the reference's (any order of random calls is
-    right), so :meth:`verify` checks properties: keys, shapes, zero biases, the weights'
-    scale and sign balance, determinism given ``rng``, and dependence on ``rng``."""
+# The initializer is called three times per case, with ``default_rng(seed)`` twice and
+# ``default_rng(seed + 1)`` once, and watched for use of the global ``np.random``. Its
+# values cannot be compared with the reference's (any order of random calls is right), so
+# its check verifies properties: keys, shapes, zero biases, the weights' scale and sign
+# balance, determinism given ``rng``, and dependence on ``rng``.
 
-    def _call(self, fn, case: Case, label: str):
-        layer_dims, seed = case.args
-        results, fp = {}, set()
-        before = _get_state()
-        try:
-            for name, s in (("first", seed), ("again", seed), ("other", seed + 1)):
-                one = Case(case.name, (list(layer_dims), s), case.m, case.extra, case.hidden)
-                results[name], more = NetSpec._call(self, _with_rng(fn), one, label)
-                fp |= more
-        finally:
-            after = _get_state()
-            _set_state(before)  # leave the learner's global state as it was
-        changed = not (before[0] == after[0] and NP.array_equal(before[1], after[1]))
-        changed = changed or before[2:] != after[2:]
-        results["np_random"] = NP.array(1.0 if changed else 0.0)
-        return results, fp
 
-    def label(self, case: Case) -> str:
-        layer_dims, seed = case.args
-        tier = "hidden case" if case.hidden else "case"
-        return f"{self.function}, {tier} layer_dims = {list(layer_dims)} (rng seeded {seed})"
+def _three_calls(call, case: Case) -> dict:
+    layer_dims, seed = case.args
+    results = {}
+    before = _get_state()
+    try:
+        for name, s in (("first", seed), ("again", seed), ("other", seed + 1)):
+            results[name] = call(list(layer_dims), rng=NP.default_rng(s))
+    finally:
+        after = _get_state()
+        _set_state(before)  # leave the learner's global state as it was
+    changed = not (before[0] == after[0] and NP.array_equal(before[1], after[1]))
+    changed = changed or before[2:] != after[2:]
+    results["np_random"] = NP.array(1.0 if changed else 0.0)
+    return results
 
-    def verify(self, flat: dict, case: Case) -> tuple[float, None]:
-        label = self.label(case)
-        with quiet():
-            problem = _initializer_problem(flat, list(case.args[0]))
-        if problem:
-            raise CheckFailure(f"{label}: {problem}")
-        return 0.0, None
+
+def _initializer_case(case: Case) -> str:
+    layer_dims, seed = case.args
+    return f"layer_dims = {list(layer_dims)} (rng seeded {seed})"
+
+
+def _initializer_properties(flat: dict, case: Case) -> str | None:
+    with quiet():
+        return _initializer_problem(flat, list(case.args[0]))
 
 
 _get_state = np.random.get_state
 _set_state = np.random.set_state
-
-
-def _with_rng(fn):
-    def call(layer_dims, seed):
-        return fn(layer_dims, rng=NP.default_rng(seed))
-
-    return call
 
 
 class _InitializerOutput:
@@ -133,9 +119,7 @@ def _layer_problem(flat: dict, l: int, n: int, n_prev: int) -> str | None:
 
 def _random_problem(flat: dict, L: int) -> str | None:
     def same_weights(a: str, b: str) -> bool:
-        return all(
-            NP.array_equal(flat[f"{a}.W{l}"], flat[f"{b}.W{l}"]) for l in range(1, L + 1)
-        )
+        return all(NP.array_equal(flat[f"{a}.W{l}"], flat[f"{b}.W{l}"]) for l in range(1, L + 1))
 
     if not same_weights("first", "again"):
         return (
@@ -177,20 +161,17 @@ _INIT_HIDDEN = ([20, 10, 7, 5, 1], [1, 1], [3, 40, 1], [8, 8, 8, 8, 8, 1])
 
 def _initializer_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
     table = _INIT_HIDDEN if hidden else _INIT_VISIBLE
-    return [
-        Case(f"L = {len(d) - 1}", (list(d), int(rng.integers(2**31))), m=1) for d in table
-    ]
+    return [Case(f"L = {len(d) - 1}", (list(d), int(rng.integers(2**31))), m=1) for d in table]
 
 
-INITIALIZE_PARAMETERS_DEEP = register(
-    _InitializerSpec(
-        module="deep",
-        function="initialize_parameters_deep",
-        arg_names=("layer_dims", "rng"),
-        reference=ref.initialize_parameters_deep,
-        make_cases=_initializer_cases,
-        output=_InitializerOutput(),
-    )
+INITIALIZE_PARAMETERS_DEEP = net_spec(
+    arg_names=("layer_dims", "rng"),
+    reference=ref.initialize_parameters_deep,
+    make_cases=_initializer_cases,
+    output=_InitializerOutput(),
+    calls=_three_calls,
+    describe_case=_initializer_case,
+    properties=_initializer_properties,
 )
 check_initialize_parameters_deep = make_check(INITIALIZE_PARAMETERS_DEEP)
 
@@ -231,17 +212,13 @@ def _step_diagnosis(ev: Evidence) -> str | None:
     return f"{key} is not {key} - learning_rate * d{key}: check which gradient updates it"
 
 
-UPDATE_PARAMETERS = register(
-    NetSpec(
-        module="deep",
-        function="update_parameters",
-        arg_names=("parameters", "grads", "learning_rate"),
-        reference=ref.update_parameters,
-        make_cases=_update_cases,
-        output=Dict("parameters", None),
-        diagnoses=(_step_diagnosis,),
-        key_error_hint=LAYERS_HINT,
-    )
+UPDATE_PARAMETERS = net_spec(
+    arg_names=("parameters", "grads", "learning_rate"),
+    reference=ref.update_parameters,
+    make_cases=_update_cases,
+    output=Dict("parameters", None),
+    diagnoses=(_step_diagnosis,),
+    key_error_hint=LAYERS_HINT,
 )
 check_update_parameters = make_check(UPDATE_PARAMETERS)
 
@@ -318,17 +295,13 @@ def _predict_problem(ev: Evidence) -> str | None:
     return None
 
 
-PREDICT = register(
-    NetSpec(
-        module="deep",
-        function="predict",
-        arg_names=("parameters", "X"),
-        reference=ref.predict,
-        make_cases=_predict_cases,
-        output=Array("p"),
-        diagnoses=(_predict_problem,),
-        scaling_case=lambda rng, m: _predict_case(rng, [3, 4, 1], m),
-    )
+PREDICT = net_spec(
+    arg_names=("parameters", "X"),
+    reference=ref.predict,
+    make_cases=_predict_cases,
+    output=Array("p"),
+    diagnoses=(_predict_problem,),
+    scaling_case=lambda rng, m: _predict_case(rng, [3, 4, 1], m),
 )
 check_predict = make_check(PREDICT)
 
