@@ -19,7 +19,7 @@ from graders.paths import REPO_ROOT
 
 NOBODY = 65534
 AS_NOBODY = ["/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-TEST_PACKAGES = "bubblewrap postgresql chromium chromium-driver"
+TEST_PACKAGES = "bubblewrap postgresql chromium chromium-driver redis-server"
 
 
 def stub(path: Path, log: Path, name: str, body: str = "") -> None:

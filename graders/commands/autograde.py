@@ -25,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wall-clock limit for all of a submission's cells together "
                              "(default 30)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--broker", default=None, metavar="URL",
+                        help="grade on `dlcourse worker` machines through this Redis broker "
+                             "(redis://:PASSWORD@HOST:6379/0); needs the cluster extra")
+    parser.add_argument("--task-time-limit", type=float, default=None, metavar="SECONDS",
+                        help="with --broker: a worker kills a task after this long (default: "
+                             "the time limit plus 60)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--time-limit must be positive, not {args.time_limit:g}")
     course = load_course(args.dir)
     chapters = course.check_chapters(args.chapters)
-    require_sandbox()
+    if args.task_time_limit is not None and (args.task_time_limit <= 0 or not args.broker):
+        raise UsageError("--task-time-limit must be positive, and goes with --broker")
+    if not args.broker:  # with a broker, the workers need the sandbox, not this machine
+        require_sandbox()
     open_results(course.db_url)
     from graders.pipeline.autograde import autograde
 
@@ -49,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         bar = tqdm(total=total, unit="nb", desc="autograde", file=sys.stderr)
     try:
         results = autograde(course.root, chapters, jobs=args.jobs, student=args.student,
-                            time_limit=args.time_limit, progress=bar and (lambda r: bar.update()))
+                            time_limit=args.time_limit, progress=bar and (lambda r: bar.update()),
+                            broker=args.broker, task_time_limit=args.task_time_limit)
     finally:
         if bar is not None:
             bar.close()

@@ -27,6 +27,11 @@ notebook, a gradebook error) gets status ``failed`` with the reason and "needs m
 grade" in nbgrader, never a silent 0; the batch goes on. After the batch a known-wrong
 canary must score 0 (:mod:`graders.pipeline.canary`). Set
 ``DLCOURSE_ALLOW_WEAK_SANDBOX=1`` to grade where bwrap cannot run (every result says so).
+
+With ``broker="redis://..."`` the submissions are graded by ``dlcourse worker`` processes
+instead of local lanes (:mod:`graders.cluster`; ``task_time_limit`` is each task's hard
+limit there); this process still writes everything, the same way. Without it, nothing of
+Celery is imported.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import os
 import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, as_completed
+from itertools import chain
 from pathlib import Path
 
 from graders.errors import SandboxUnavailableError, sandbox_instruction
@@ -75,6 +81,8 @@ def autograde(
     student: str | None = None,
     time_limit: float | None = None,
     progress: Callable[[SubmissionResult], None] | None = None,
+    broker: str | None = None,
+    task_time_limit: float | None = None,
 ) -> list[SubmissionResult]:
     """Grade the matching submissions in parallel; see the module docstring."""
     course = load_course(course_dir)
@@ -87,28 +95,20 @@ def autograde(
     limit = time_limit or DEFAULT_TIME_LIMIT
     seeds = {chapter: secrets.randbits(31) for chapter in chapters}  # fresh hidden cases
     results: list[SubmissionResult] = []
-    weak = weak_sandbox_allowed()
-    problem = bwrap_problem()
-    if problem and not weak:
-        raise SandboxUnavailableError(sandbox_instruction(problem))
-    with Lanes(min(workers, len(todo)), allow_weak_sandbox=weak) as lanes:
+    with _backend(broker, min(workers, len(todo)), task_time_limit) as grading:
         for chapter in sorted({c for c, _ in todo}):  # the instructor's setup, without learners
-            lanes.check_setup(chapter, course.source_notebook(chapter))
+            grading.check_setup(chapter, course.source_notebook(chapter))
         snapshot_gradebook(course)
-        futures = {lanes.submit(course.submitted_dir(s, c) / f"{c}.ipynb", c,
-                                course.source_notebook(c), time_limit=limit, seed=seeds[c]):
-                   (c, s) for c, s in todo}
-        # the lanes only grade; this thread alone writes, the rows first
+        for c, s in todo:
+            grading.submit((c, s), course.submitted_dir(s, c) / f"{c}.ipynb", c,
+                           course.source_notebook(c), time_limit=limit, seed=seeds[c])
+        # the lanes or workers only grade; this thread alone writes, the rows first
         unready = prepare_submissions(course, todo)
-        for future, key in futures.items():
-            if key in unready:
-                future.cancel()
-        ready = [f for f, key in futures.items() if key not in unready]
+        grading.cancel(unready)
         store = results_engine(course.db_url)
         try:
             with gradebook(course) as gb:
-                for (chapter, name), outcome in [*unready.items(),
-                                                 *((futures[f], f) for f in as_completed(ready))]:
+                for (chapter, name), outcome in chain(unready.items(), grading.completed()):
                     result = _record(course, gb, chapter, name, outcome)
                     save_results(course.db_url, [result], engine=store)
                     results.append(result)
@@ -116,13 +116,57 @@ def autograde(
                         progress(result)
         finally:
             store.dispose()
-        problems = canary_problems(course, sorted({c for c, _ in todo}), lanes)
+        problems = canary_problems(course, sorted({c for c, _ in todo}), grading)
     if problems:
         flag = "BATCH FLAGGED: " + "; ".join(problems)
         for result in results:
             result.reason = f"{flag}; {result.reason}" if result.reason else flag
         save_results(course.db_url, results)
     return sorted(results, key=lambda r: (r.chapter, r.student))
+
+
+def _backend(broker: str | None, jobs: int, task_time_limit: float | None):
+    """Where submissions are graded: ``jobs`` local lanes, or the workers of ``broker``."""
+    if broker:
+        from graders.cluster.client import BrokerGrading  # Celery only when asked for
+
+        return BrokerGrading(broker, task_time_limit=task_time_limit)
+    weak = weak_sandbox_allowed()
+    problem = bwrap_problem()
+    if problem and not weak:
+        raise SandboxUnavailableError(sandbox_instruction(problem))
+    return _LocalGrading(jobs, weak)
+
+
+class _LocalGrading:
+    """The local grading backend: :class:`Lanes`, with the broker backend's methods
+    (``submit``, ``cancel``, ``completed`` yielding ``((chapter, student), outcome)``,
+    ``check_setup`` and ``grade`` for the canary)."""
+
+    def __init__(self, jobs: int, weak: bool):
+        self.lanes = Lanes(jobs, allow_weak_sandbox=weak)
+        self.futures: dict[Future, tuple[str, str]] = {}
+        self.check_setup, self.grade = self.lanes.check_setup, self.lanes.grade
+
+    def __enter__(self) -> _LocalGrading:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.lanes.__exit__(*exc)
+
+    def submit(self, key: tuple[str, str], path: Path, chapter: str, source: Path, *,
+               time_limit: float, seed: int) -> None:
+        self.futures[self.lanes.submit(path, chapter, source, time_limit=time_limit,
+                                       seed=seed)] = key
+
+    def cancel(self, keys) -> None:
+        for future in [f for f, key in self.futures.items() if key in keys]:
+            future.cancel()
+            del self.futures[future]
+
+    def completed(self):
+        for future in as_completed(self.futures):
+            yield self.futures[future], future
 
 
 def _record(course: Course, gb, chapter: str, student: str,

@@ -1,0 +1,112 @@
+"""Dataclasses cross the broker as JSON: the generic round trip of graders.cluster.codec."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from graders.cluster.codec import from_data, to_data
+from graders.cluster.messages import MessageError, blob, grade_payload, task_id
+from graders.trusted.results import CellOutput, ExerciseResult, TrustedResult
+
+
+@dataclasses.dataclass(frozen=True)
+class Inner:
+    name: str
+    weight: float = 1.0
+
+
+@dataclasses.dataclass
+class Outer:
+    """Every kind of field the codec supports (its hints are strings, resolved)."""
+
+    inner: Inner
+    maybe: Inner | None
+    pairs: tuple[int, str]
+    many: tuple[Inner, ...]
+    table: dict[str, list[Inner]]
+    note: str | None = None
+    count: int = 3
+
+
+def _trusted() -> TrustedResult:
+    return TrustedResult(
+        "02_logistic",
+        2**31 - 1,
+        "graded",
+        "2/3 exercises passed in the bwrap sandbox",
+        "bwrap",
+        exercises=[
+            ExerciseResult("forward", "test_forward", 2, 2, True, "", "forward ✓ ok"),
+            ExerciseResult("backward", "test_backward", 0, 3, False, "dw is wrong", ""),
+        ],
+        seconds=0.1 + 0.2,
+        cells=[
+            CellOutput(0, None, "out\n", "", ""),
+            CellOutput(1, "forward", "", "ValueError: x", "left out"),
+        ],
+        tampering=["backward"],
+        sandbox_cpu=1e-300,
+    )
+
+
+def test_a_trusted_result_survives_json():
+    result = _trusted()
+    text = json.dumps(to_data(result))
+    back = from_data(TrustedResult, json.loads(text))
+    assert back == result and type(back.exercises[0]) is ExerciseResult
+    assert back.seconds == 0.1 + 0.2 and back.cells[0].grade_id is None
+
+
+def test_every_field_travels_whatever_the_fields_are():
+    """No field list to keep up to date: a new field of any supported kind travels."""
+    value = Outer(Inner("a", 2), None, (1, "x"), (Inner("b"),), {"k": [Inner("c", 0.5)]})
+    data = json.loads(json.dumps(to_data(value)))
+    assert from_data(Outer, data) == value
+    assert set(data) == {f.name for f in dataclasses.fields(Outer)}
+    del data["count"]
+    assert from_data(Outer, data).count == 3  # a missing field takes its default
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"surprise": 1},  # a field this version does not have
+        {"seed": "12"},  # a string where an int belongs
+        {"seed": True},
+        {"exercises": [{"function": "f"}]},  # a nested record missing required fields
+    ],
+)
+def test_data_that_does_not_fit_is_refused(change):
+    data = {**to_data(_trusted()), **change}
+    with pytest.raises((TypeError, ValueError)):
+        from_data(TrustedResult, data)
+
+
+def test_task_ids_are_content_hashes():
+    args = ("grade", "ada", "01_numpy", 7, "f" * 64)
+    assert task_id(*args, b"{}") == task_id(*args, b"{}")
+    assert task_id(*args, b"{}") != task_id(*args, b"{ }")  # other bytes
+    assert task_id("grade", "bob", *args[2:], b"{}") != task_id(*args, b"{}")  # other student
+    assert task_id("grade", "ada", "01_numpy", 8, "f" * 64, b"{}") != task_id(*args, b"{}")
+
+
+def test_payload_blobs_are_checked():
+    payload = grade_payload("01_numpy", 1, 30, "f" * 64, b"src", b"\xff\x00 not utf-8")
+    assert json.loads(json.dumps(payload)) == payload
+    assert blob(payload, "notebook") == b"\xff\x00 not utf-8"
+    with pytest.raises(MessageError):
+        blob({**payload, "notebook": "not base64!"}, "notebook")
+    with pytest.raises(MessageError):
+        blob({**payload, "notebook": 3}, "notebook")
+
+
+def test_a_broker_password_is_never_shown():
+    from graders.cluster.broker import redact
+
+    assert redact("redis://:s3cret@10.0.0.5:6379/0") == "redis://:***@10.0.0.5:6379/0"
+    assert redact("rediss://grader:s3cret@[::1]:6380/1") == "rediss://grader:***@[::1]:6380/1"
+    assert redact("redis+socket://:s3cret@/run/redis.sock") == "redis+socket://:***@/run/redis.sock"
+    assert redact("redis://10.0.0.5:6379/0") == "redis://10.0.0.5:6379/0"
