@@ -79,7 +79,8 @@ class Exercise:
 _COSTS = ("cost.cross_entropy_cost", "logistic.compute_cost", "shallow.compute_cost",
           "deep.compute_cost")
 _GRADIENTS = ("gradcheck.numerical_gradient", "gradcheck.gradient_check",
-              "gradcheck.check_deep_gradients")
+              "gradcheck.check_deep_gradients", "gradcheck_scale.gradient_check",
+              "gradcheck_scale.check_deep_gradients")
 
 EXERCISES: tuple[Exercise, ...] = (
     Exercise("01_numpy", "activations.sigmoid", 2),
@@ -128,3 +129,14 @@ def exercise(key: str) -> Exercise:
 
 def max_score(chapter: str) -> int:
     return sum(e.points for e in chapter_exercises(chapter))
+
+
+def markdown_table() -> str:
+    """The README's table of chapters, exercises and points (a test keeps them equal)."""
+    lines = ["| chapter | graded exercises (points) | points |", "|---|---|---|"]
+    for chapter in CHAPTERS:
+        listed = ", ".join(f"`{e.function}` ({e.points})" for e in chapter_exercises(chapter))
+        lines.append(f"| `{chapter}` | {listed} | {max_score(chapter)} |")
+    total = sum(e.points for e in EXERCISES)
+    lines.append(f"| all | {len(EXERCISES)} exercises | {total} |")
+    return "\n".join(lines)

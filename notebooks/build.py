@@ -9,7 +9,8 @@ list of cells, each opened by a marker line:
 ``# %%``
     an ordinary code cell (a demonstration);
 ``# %% setup``
-    the locked, read-only setup cell (grade_id ``setup``);
+    the locked, read-only setup cell (grade_id ``setup``); the import of the chapter's
+    checks is added here, after the source's own imports, from ``graders.exercises``;
 ``# %% solution <function>``
     the learner's solution cell (grade_id ``<function>``);
 ``# %% test <function>``
@@ -26,6 +27,7 @@ committed notebook differs from what its source builds.
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
 from pathlib import Path
@@ -73,6 +75,32 @@ def test_source(function: str) -> str:
     )
 
 
+def checks_import(chapter: str) -> list[str]:
+    """The setup cell's import of the chapter's ``check_<function>``s, formatted as ruff
+    formats it (one line when it fits in 100 characters)."""
+    names: dict[str, list[str]] = {}
+    for exercise in chapter_exercises(chapter):
+        names.setdefault(exercise.check_module, []).append(f"check_{exercise.function}")
+    lines = []
+    for module, checks in sorted(names.items()):
+        one = f"from {module} import {', '.join(sorted(checks))}"
+        if len(one) <= 100:
+            lines.append(one)
+        else:
+            lines += [f"from {module} import (", *(f"    {c}," for c in sorted(checks)), ")"]
+    return lines
+
+
+def setup_source(chapter: str, body: str) -> str:
+    """The setup cell: ``body`` with the checks' import after its last import."""
+    if "graders.checks" in body:
+        raise ValueError(f"{chapter}: the setup cell's check imports are generated; remove them")
+    imports = [n for n in ast.parse(body).body if isinstance(n, ast.Import | ast.ImportFrom)]
+    lines = body.splitlines()
+    end = imports[-1].end_lineno if imports else 0
+    return "\n".join([*lines[:end], *checks_import(chapter), *lines[end:]])
+
+
 def parse(text: str) -> list[tuple[str, str | None, str]]:
     """Split a ``.cells`` text into ``(kind, name, body)`` triples."""
     cells: list[tuple[str, str | None, list[str]]] = []
@@ -99,7 +127,8 @@ def build(chapter: str) -> nbformat.NotebookNode:
             cells.append(nbformat.v4.new_code_cell(body, id=cell_id))
         elif kind == "setup":
             meta = _nbgrader("setup", locked=True)
-            cells.append(nbformat.v4.new_code_cell(body, id=cell_id, metadata=meta))
+            source = setup_source(chapter, body)
+            cells.append(nbformat.v4.new_code_cell(source, id=cell_id, metadata=meta))
         elif kind == "solution":
             if name not in points:
                 raise ValueError(f"{chapter}: {name!r} is not an exercise of this chapter")

@@ -15,20 +15,10 @@ import dlnotes.activations
 import dlnotes.basics
 import dlnotes.logistic
 from graders.catalogue import NOTEBOOK_NAMES, Implementation, load
+from graders.exercises import EXERCISES
 
-# The functions of chapters 1-2 (and chapter 3's activations) whose checks test_checks_seam
-# and test_checks_mutation cover; test_checks_catalogue covers every exercise.
-MY_FUNCTIONS = (
-    ("activations", "sigmoid"),
-    ("activations", "sigmoid_derivative"),
-    ("activations", "tanh_backward"),
-    ("activations", "relu_backward"),
-    ("activations", "leaky_relu_backward"),
-    ("basics", "row_means"),
-    ("logistic", "forward"),
-    ("logistic", "compute_cost"),
-    ("logistic", "backward"),
-)
+# Every graded function, as (module, function): the seam tests run on each.
+GRADED = tuple((e.module, e.function) for e in EXERCISES)
 
 
 def free_names() -> dict[str, object]:
@@ -53,15 +43,14 @@ def reference(module: str, function: str):
 
 
 def pytest_generate_tests(metafunc):
-    """Parametrize ``ch12_function`` where requested."""
-    if "ch12_function" in metafunc.fixturenames:
-        metafunc.parametrize("ch12_function", MY_FUNCTIONS, ids=[".".join(f) for f in MY_FUNCTIONS])
+    """Parametrize ``graded_function`` (module, function) over every exercise."""
+    if "graded_function" in metafunc.fixturenames:
+        metafunc.parametrize("graded_function", GRADED, ids=[".".join(f) for f in GRADED])
 
 
 class Helpers:
     """Helpers as a fixture (test modules must not import conftest: names collide)."""
 
-    my_functions = MY_FUNCTIONS
     free_names = staticmethod(free_names)
     load = staticmethod(load_impl)
     check_of = staticmethod(check_of)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_checks_catalogue import check_of, free_names, key, stub  # noqa: E402
+from exercise_params import free_names, stub  # noqa: E402
 
 from graders.catalogue import RIGHT, WRONG, load  # noqa: E402
 from graders.exercises import EXERCISES  # noqa: E402
@@ -37,12 +37,12 @@ def outcome(check, fn, **kwargs) -> str:
 def messages() -> dict[str, dict[str, list[str]]]:
     snapshot: dict[str, dict[str, list[str]]] = {}
     for exercise in EXERCISES:
-        check = check_of(exercise)
+        check = exercise.check()
         entries = {"stub": stub(exercise)}
         for kind, table in (("wrong", WRONG), ("right", RIGHT)):
-            for impl in table.get(key(exercise), []):
+            for impl in table.get(exercise.key, []):
                 entries[f"{kind}: {impl.name}"] = load(impl, free_names(exercise))
-        snapshot[key(exercise)] = {
+        snapshot[exercise.key] = {
             name: [outcome(check, fn), outcome(check, fn, hidden=True)]
             for name, fn in entries.items()
         }

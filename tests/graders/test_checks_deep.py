@@ -1,14 +1,14 @@
 """The chapter 4 checks and ``predict`` (``graders.checks.deep``): their cases, numerical
-witness, speed, diagnosis wording and tamper detection, and automatic mutants of the
-chapter 3 and 4 catalogue. The reference, the nbgrader stub and the catalogue's wrong and
-right implementations of every exercise are tested in ``test_checks_catalogue.py``."""
+witness, speed, diagnosis wording and tamper detection. Automatic mutants of every
+exercise are in ``test_checks_mutation.py``; the reference, the nbgrader stub and the
+catalogue's wrong and right implementations of every exercise in
+``test_checks_catalogue.py``."""
 
 from __future__ import annotations
 
 import inspect
 import time
 
-import automutants
 import numpy as np
 import pytest
 from check_messages import failure_message
@@ -138,78 +138,6 @@ def test_caches_may_be_lists_or_named_tuples():
     )
     impl = Implementation("linear_activation_forward", "list", source, None, "deep")
     checks.check_linear_activation_forward(load(impl, free_names()), hidden=True)
-
-
-# --- automatic mutants: independent of the catalogue's hand-written mistakes -----------
-
-# A message is "specific" when it names a mistake, not just the worst element.
-GENERIC = ("is wrong at index", "is wrong:", "off by a constant factor", "each step", " raised ")
-# The initializer is checked by properties, not against reference outputs: no mutants.
-MUTATED = [("deep", f) for f in FUNCTIONS if f != "initialize_parameters_deep"] + [
-    ("shallow", e.function) for e in EXERCISES if e.module == "shallow"
-]
-
-
-def _same_as_reference(spec, fn, seeds=(11, 12, 13)) -> bool:
-    """Does ``fn`` give the reference's flattened outputs (compared here, not by the
-    check's diagnoses) on the hidden inputs of several seeds, leaving inputs unchanged?"""
-    for seed in seeds:
-        for case in spec.cases(seed=seed, hidden=True):
-            try:
-                with np.errstate(all="ignore"):
-                    got = spec.flatten(spec.call(fn, case))
-            except AssertionError:
-                return False
-            want = spec.expected(case)
-            if set(got) != set(want) or not all(
-                got[k].shape == want[k].shape
-                and got[k].dtype == want[k].dtype
-                and np.allclose(got[k], want[k], rtol=1e-9, atol=1e-12)
-                for k in want
-            ):
-                return False
-    return True
-
-
-@pytest.mark.parametrize(("module", "function"), MUTATED, ids=[f"{m}.{f}" for m, f in MUTATED])
-def test_every_non_equivalent_mutant_fails_the_visible_check(module, function, capfd):
-    """Single-point mutants (``automutants``) of every right implementation, chapters 3
-    and 4: each that is not equivalent to the reference fails the visible check. The
-    initializer is left out: it is checked by properties, so equivalence is undefined.
-    Run with ``-s`` to see the score."""
-    spec = get_spec(module, function)
-    check = getattr(__import__(f"graders.checks.{module}", fromlist=["_"]), f"check_{function}")
-    tried = specific = equivalent = 0
-    survivors, seen = [], set()
-    for impl in RIGHT[f"{module}.{function}"]:
-        for mutant in automutants.mutants(impl.source):
-            if mutant.source in seen:
-                continue
-            seen.add(mutant.source)
-            try:
-                entry = Implementation(function, mutant.label, mutant.source, None, module)
-                fn = load(entry, free_names())
-            except Exception:
-                continue  # no longer defines the function
-            if _same_as_reference(spec, fn):
-                equivalent += 1
-                continue
-            tried += 1
-            try:
-                message = failure_message(check, fn)
-            except AssertionError:
-                survivors.append(f"{impl.name}: {mutant.label}")
-            else:
-                specific += not any(g in message for g in GENERIC)
-    err = capfd.readouterr().err
-    with capfd.disabled():
-        print(
-            f"\n{module}.{function}: {tried - len(survivors)}/{tried} mutants caught, "
-            f"{specific} with a specific diagnosis; {equivalent} equivalent mutants skipped"
-        )
-    assert tried >= 20
-    assert not survivors, survivors
-    assert err == ""
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from graders.checks import CheckFailure, get_spec
 from graders.checks.activations import check_sigmoid
 from graders.checks.basics import check_row_means
 from graders.checks.logistic import check_backward
+from graders.trusted import wire
 
 
 def _plain(value) -> bool:
@@ -29,39 +29,34 @@ def _plain(value) -> bool:
     return type(value) in (int, float, str, bool)
 
 
-def test_get_spec_finds_every_function_and_rejects_unknown_ones(ch12_function):
-    spec = get_spec(*ch12_function)
-    assert (spec.module, spec.function) == ch12_function
+def test_get_spec_finds_every_function_and_rejects_unknown_ones(graded_function):
+    spec = get_spec(*graded_function)
+    assert (spec.module, spec.function) == graded_function
     with pytest.raises(KeyError):
-        get_spec(ch12_function[0], "no_such_function")
+        get_spec(graded_function[0], "no_such_function")
 
 
-def test_every_exercise_of_chapters_1_to_3_activations_has_its_check(helpers):
-    """The exercise table names graders.checks.<module>.check_<function>; it must resolve."""
-    from graders.exercises import EXERCISES
-
-    mine = [e for e in EXERCISES if e.module in ("activations", "basics", "logistic")]
-    assert sorted((e.module, e.function) for e in mine) == sorted(helpers.my_functions)
-    for exercise in mine:
-        module_name, _, name = exercise.check_name.rpartition(".")
-        check = getattr(__import__(module_name, fromlist=["_"]), name)
-        assert callable(check) and check.__name__ == name
+def _sent(value) -> bytes:
+    """``value`` as the grading engine sends it to the sandbox (JSON tree + array blob)."""
+    tree, blob = wire.dumps(value)
+    return tree + b"|" + blob
 
 
-def test_cases_are_plain_seeded_and_include_one_example(ch12_function):
-    spec = get_spec(*ch12_function)
+def test_cases_are_plain_seeded_and_include_one_example(graded_function):
+    spec = get_spec(*graded_function)
     visible, hidden = spec.cases(7, hidden=False), spec.cases(7, hidden=True)
-    assert all(_plain(c.args) and _plain(c.extra) for c in hidden)
-    assert len(visible) >= 4 and len(hidden) > len(visible)
+    for case in hidden:  # plain data: it crosses to the sandbox and back unchanged
+        assert _plain(case.extra)
+        tree, blob = wire.dumps(list(case.args))
+        assert _sent(wire.loads(tree, blob)) == _sent(list(case.args))
+    assert len(visible) >= 3 and len(hidden) > len(visible)
     assert [c.hidden for c in hidden] == [False] * len(visible) + [True] * (
         len(hidden) - len(visible)
     )
-    assert any(c.m == 1 for c in visible) and any(c.m == 1 for c in hidden if c.hidden)
+    assert any(c.m == 1 for c in hidden)
     again, other = spec.cases(7, hidden=True), spec.cases(8, hidden=True)
-    for a, b in zip(hidden, again, strict=True):
-        assert all(np.array_equal(x, y) for x, y in zip(a.args, b.args, strict=True))
-    first = next(a for a in hidden[0].args if isinstance(a, np.ndarray))
-    assert not np.array_equal(first, next(a for a in other[0].args if isinstance(a, np.ndarray)))
+    assert [_sent(list(c.args)) for c in again] == [_sent(list(c.args)) for c in hidden]
+    assert _sent(list(other[0].args)) != _sent(list(hidden[0].args))
 
 
 @pytest.mark.parametrize("function", ["compute_cost", "backward"])
@@ -70,26 +65,22 @@ def test_label_dtypes_cover_float_int_bool_uint8(function):
     assert {str(c.args[-1].dtype) for c in cases} == {"float64", "int64", "bool", "uint8"}
 
 
-def test_trusted_round_trip_through_npz_and_json(ch12_function, tmp_path):
-    """What the out-of-kernel grader does: plain inputs out, plain arrays back, verify."""
-    spec = get_spec(*ch12_function)
-    fn = getattr(getattr(dlnotes, ch12_function[0]), ch12_function[1])
-    for i, case in enumerate(spec.cases(3, hidden=True)):
-        arrays = {f"a{j}": a for j, a in enumerate(case.args) if isinstance(a, np.ndarray)}
-        others = {f"a{j}": a for j, a in enumerate(case.args) if not isinstance(a, np.ndarray)}
-        np.savez(tmp_path / f"in{i}.npz", **arrays)
-        (tmp_path / f"in{i}.json").write_text(json.dumps(others))
-        loaded = dict(np.load(tmp_path / f"in{i}.npz", allow_pickle=False))
-        loaded.update(json.loads((tmp_path / f"in{i}.json").read_text()))
-        args = tuple(loaded[f"a{j}"] for j in range(len(case.args)))
-        flat = spec.flatten(fn(*args))
-        np.savez(tmp_path / f"out{i}.npz", **flat)
-        back = dict(np.load(tmp_path / f"out{i}.npz", allow_pickle=False))
+def test_trusted_round_trip_through_the_wire(graded_function):
+    """What the grading engine does: plain inputs out, the result back, verified here; a
+    result changed on the way fails."""
+    spec = get_spec(*graded_function)
+
+    def through_the_wire(*args, **kwargs):  # each call's inputs and result cross
+        args, kwargs = wire.loads(*wire.dumps([list(args), kwargs]), named=True)
+        return wire.loads(*wire.dumps(spec.reference(*args, **kwargs)), named=True)
+
+    for case in spec.cases(3, hidden=True):
+        back = spec.flatten(spec.call(through_the_wire, case))
         rel, _ = spec.verify(back, case)
         assert rel < 1e-12
-        back = {k: v + 1e-3 for k, v in back.items()}
+        nudged = {k: v + 1e-3 for k, v in back.items()}
         with pytest.raises(CheckFailure):
-            spec.verify(back, case)
+            spec.verify(nudged, case)
 
 
 def test_call_uses_copies_and_reports_a_modified_input():
@@ -193,9 +184,9 @@ def test_a_non_function_is_reported():
 
 
 @pytest.mark.parametrize("hidden, limit", [(False, 0.5), (True, 2.0)])
-def test_each_check_is_fast(ch12_function, helpers, hidden, limit):
-    check = helpers.check_of(*ch12_function)
-    reference = helpers.reference(*ch12_function)
+def test_each_check_is_fast(graded_function, helpers, hidden, limit):
+    check = helpers.check_of(*graded_function)
+    reference = helpers.reference(*graded_function)
     best = min(helpers.timed(lambda: check(reference, hidden=hidden)) for _ in range(3))
     assert best < limit
 

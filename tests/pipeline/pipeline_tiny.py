@@ -1,8 +1,9 @@
 """Tiny nbgrader source notebooks for the pipeline tests (independent of the real chapters).
 
-Each chapter has the exercise ids of ``graders.exercises`` but little else: the
+Chapters 1 and 2 with every exercise of ``graders.exercises`` but little else: the
 catalogue's right implementation as the solution, a plain ``assert`` with a fixed diagnosis
-as the visible check, and a hidden test holding a marker that must never reach feedback.
+as the visible check (``CHECKS``; an exercise without one asserts that its function
+exists), and a hidden test holding a marker that must never reach feedback.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.catalogue import RIGHT
+from graders.exercises import chapter_exercises
 
 HIDDEN_MARKER = "HIDDEN_MARKER_7319"
 
-# function -> visible check (a plain assert with its diagnosis); the solutions are the
+# key -> visible check (a plain assert with its diagnosis); the solutions are the
 # catalogue's first right implementation, so the trusted re-run agrees with them.
-EXERCISES = {
+CHECKS = {
     "01_numpy": {
         "activations.sigmoid": (
             "assert abs(float(sigmoid(np.array(2.0))) - 0.8807970779778823) < 1e-12, "
@@ -54,7 +56,13 @@ SETUP = {
                 "print('NBGRADER_EXECUTION =', os.environ.get('NBGRADER_EXECUTION'))",
     "02_logistic": "import numpy as np\nfrom dlnotes.activations import sigmoid",
 }
-POINTS = {"sigmoid": 2, "backward": 3, "forward": 2, "compute_cost": 2}
+CHAPTERS = ("01_numpy", "02_logistic")
+
+
+def visible_check(exercise) -> str:
+    found = {key: check for checks in CHECKS.values() for key, check in checks.items()}
+    name = exercise.function
+    return found.get(exercise.key, f"assert callable({name}), '{name} is not defined'")
 
 
 def solution_cell(function: str, body: str) -> nbformat.NotebookNode:
@@ -88,7 +96,7 @@ def test_cell(function: str, check: str, points: int) -> nbformat.NotebookNode:
 
 def write_notebooks(folder: Path) -> Path:
     """Write ``folder/<chapter>/<chapter>.ipynb`` for the tiny chapters; return folder."""
-    for chapter, exercises in EXERCISES.items():
+    for chapter in CHAPTERS:
         cells = [
             new_markdown_cell(f"# {chapter} (tiny test chapter)"),
             new_code_cell(
@@ -97,11 +105,10 @@ def write_notebooks(folder: Path) -> Path:
                                        "grade_id": "setup", "schema_version": 3}},
             ),
         ]
-        for key, check in exercises.items():
-            function = key.split(".")[1]
-            body = RIGHT[key][0].source.strip()
-            points = POINTS.get(function, 1)
-            cells += [solution_cell(function, body), test_cell(function, check, points)]
+        for exercise in chapter_exercises(chapter):
+            body = RIGHT[exercise.key][0].source.strip()
+            cells += [solution_cell(exercise.function, body),
+                      test_cell(exercise.function, visible_check(exercise), exercise.points)]
         nb = new_notebook(cells=cells, metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         })
