@@ -12,7 +12,8 @@ expression that the check's failure message must match.
 from __future__ import annotations
 
 from graders.catalogue import Implementation
-from graders.catalogue.shallow import cost_implementations, right, wrong
+from graders.catalogue._cost import cost_implementations
+from graders.catalogue.shallow import right, wrong
 
 
 def _variants(function: str, template: str, entries) -> list[Implementation]:

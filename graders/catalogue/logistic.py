@@ -9,6 +9,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 from graders.catalogue import Implementation
+from graders.catalogue._cost import cost_implementations
 
 
 def _impl(function: str, name: str, source: str, diagnosis: str | None = None):
@@ -18,6 +19,8 @@ def _impl(function: str, name: str, source: str, diagnosis: str | None = None):
 _LOOP = "not vectorized"
 
 NOTEBOOK_NAMES = {"m_train": 456}  # the notebook's training set size (breast cancer)
+
+WRONG_COST, RIGHT_COST = cost_implementations("A", "m_train")
 
 WRONG = [
     # ------------------------------------------------------------------ forward
@@ -77,138 +80,29 @@ WRONG = [
                 A[:, i:i + 1] = sigmoid(w.T @ X[:, i:i + 1] + b)
             return A
     """, _LOOP),
-    # ------------------------------------------------------------- compute_cost
-    _impl("compute_cost", "minus sign missing", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            return float(np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-    """, r"wrong sign"),
-    _impl("compute_cost", "sum without 1/m", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-    """, r"m = 5 times too large"),
-    _impl("compute_cost", "divides by A.shape[0]", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / A.shape[0])
-    """, r"A.shape\[0\] is 1"),
-    _impl("compute_cost", "divides by m twice", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            m = Y.shape[1]
-            return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
-    """, r"m = 5 times too small"),
-    _impl("compute_cost", "the notes' misplaced bracket", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            return float(-np.mean(Y * np.log(A) + (1 - Y * np.log(1 - A))))
-    """, r"bracket is misplaced"),
-    _impl("compute_cost", "logs swapped", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            return float(-np.mean(Y * np.log(1 - A) + (1 - Y) * np.log(A)))
-    """, r"swapped"),
-    _impl("compute_cost", "squared error", """
-        def compute_cost(A, Y):
-            return float(np.mean((A - Y) ** 2) / 2)
-    """, r"squared error"),
-    _impl("compute_cost", "only the y = 1 term", """
-        def compute_cost(A, Y):
-            return float(-np.mean(Y * np.log(A)))
-    """, r"\(1 - Y\) log\(1 - A\) term is missing"),
-    _impl("compute_cost", "log10", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            return float(-np.mean(Y * np.log10(A) + (1 - Y) * np.log10(1 - A)))
-    """, r"log base 10"),
-    _impl("compute_cost", "arguments swapped: log of Y", """
-        def compute_cost(Y, A):
-            Y = Y.astype(float)
-            A = A.astype(float)
-            return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-    """, r"log\(0\) happened"),
-    _impl("compute_cost", "(1, 1) array from np.dot", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            m = A.shape[1]
-            return -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m
-    """, r"array of shape \(1, 1\), expected a number"),
-    _impl("compute_cost", "(1,) array from axis=1", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            return -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=1)
-    """, r"array of shape \(1,\), expected a number"),
-    _impl("compute_cost", "-Y on boolean labels", """
-        def compute_cost(A, Y):
-            return float(np.mean(-Y * np.log(A) - (1 - Y) * np.log(1 - A)))
-    """, r"works when Y holds floats but not when Y has dtype bool.*booleans cannot be negated"),
-    _impl("compute_cost", "-Y wraps around for uint8", """
-        def compute_cost(A, Y):
-            if Y.dtype == bool:
-                Y = Y.astype(int)
-            return float(np.mean(-Y * np.log(A) - (1 - Y) * np.log(1 - A)))
-    """, r"not when Y has dtype uint8.*-Y wraps around"),
-    _impl("compute_cost", "loops over the examples", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            total = 0.0
-            for i in range(m):
-                a, y = min(max(A[0, i], 1e-15), 1 - 1e-15), float(Y[0, i])
-                total += -(y * np.log(a) + (1 - y) * np.log(1 - a))
-            return total / m
-    """, _LOOP),
-    _impl("compute_cost", "unclipped: nan where A saturates", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
-    """, r"exactly 0\.0 and 1\.0 \(a saturated sigmoid\).*clip A just inside \(0, 1\)"),
-    _impl("compute_cost", "float() of the unsummed losses", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            return float(-(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
-    """, r"float\(\) converts one number.*sum a \(1, m\) row of losses.*raised at your line 4: "
-         r"return float\(-\(Y \* np\.log\(A\)"),
-    _impl("compute_cost", "rounded to 4 decimals", """
-        def compute_cost(A, Y):
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            return round(float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))), 4)
-    """, r"cost is rounded to 4 decimals"),
-    _impl("compute_cost", "outer products, summed", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            Y = Y.astype(float)
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            return float(-np.sum(np.dot(Y.T, np.log(A)) + np.dot((1 - Y).T, np.log(1 - A))) / m)
-    """, r"sums an \(m, m\) outer product"),
-    _impl("compute_cost", "one term an outer product", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            Y = Y.astype(float)
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            cost = np.dot(Y, np.log(A).T) + np.sum(np.dot((1 - Y).T, np.log(1 - A)))
-            return float(np.squeeze(-cost / m))
-    """, r"sums an \(m, m\) outer product"),
-    _impl("compute_cost", "outer products, not summed", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            Y = Y.astype(float)
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            return -(np.dot(Y.T, np.log(A)) + np.dot((1 - Y).T, np.log(1 - A))) / m
-    """, r"shape \(5, 5\), expected a number: an \(m, m\) outer product"),
-    _impl("compute_cost", "np.dot of two rows: the second term's .T missing", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A))) / m
-            return float(np.squeeze(cost))
-    """, r"np\.dot of two arrays of the same shape.*np\.dot\(Y, np\.log\(A\)\.T\)"),
-    _impl("compute_cost", "the notebook's m_train", """
-        def compute_cost(A, Y):
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m_train)
-    """, r"divided by \d+ instead of m = 5.*not from a variable of the notebook"),
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
     # ----------------------------------------------------------------- backward
     _impl("backward", "dZ = Y - A", """
         def backward(X, A, Y):
@@ -302,6 +196,7 @@ WRONG = [
             return {"dw": dw / m, "db": float(db / m)}
     """, _LOOP),
 ]  # fmt: skip
+WRONG += WRONG_COST
 
 RIGHT = [
     _impl("forward", "np.dot", """
@@ -320,50 +215,6 @@ RIGHT = [
     _impl("forward", "einsum", """
         def forward(w, b, X):
             return sigmoid(np.einsum("i,im->m", w[:, 0], X)[np.newaxis, :] + b)
-    """),
-    _impl("compute_cost", "textbook formula, labels as given", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
-            return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
-    """),
-    _impl("compute_cost", "mean of the losses", """
-        def compute_cost(A, Y):
-            Y = Y.astype(float)
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-    """),
-    _impl("compute_cost", "np.dot, squeezed", """
-        def compute_cost(A, Y):
-            Y = np.asarray(Y, dtype=float)
-            m = A.shape[1]
-            A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
-            cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m
-            return float(np.squeeze(cost))
-    """),
-    _impl("compute_cost", "np.squeeze: a 0-d array", """
-        def compute_cost(A, Y):
-            m = A.shape[1]
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m
-            return np.squeeze(cost)
-    """),
-    _impl("compute_cost", "log of the probability of the true label", """
-        def compute_cost(A, Y):
-            p = np.where(Y == 1, A, 1 - A)
-            return -np.log(p).sum() / A.shape[1]
-    """),
-    _impl("compute_cost", "clipped with epsilon 1e-12", """
-        def compute_cost(A, Y):
-            eps = 1e-12
-            A = np.clip(A, eps, 1 - eps)
-            return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-    """),
-    _impl("compute_cost", "clipped", """
-        def compute_cost(A, Y):
-            A = np.clip(A, 1e-15, 1 - 1e-15)
-            Y = Y * 1.0
-            return float(-(Y * np.log(A) + (1 - Y) * np.log1p(-A)).mean())
     """),
     _impl("backward", "matrix products", """
         def backward(X, A, Y):
@@ -385,3 +236,4 @@ RIGHT = [
             return {"dw": dw, "db": dZ.sum() / m}
     """),
 ]  # fmt: skip
+RIGHT += RIGHT_COST

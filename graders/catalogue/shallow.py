@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from graders.catalogue import Implementation
+from graders.catalogue._cost import cost_implementations
 
 
 def wrong(function: str, name: str, diagnosis: str, source: str) -> Implementation:
@@ -234,84 +235,6 @@ def backward_propagation(parameters, cache, X, Y):
 """),
 ]
 
-
-
-_OTHER_M = r"divided by \d+ instead of m = 5.*not from a variable of the notebook"
-
-
-def cost_implementations(
-    A: str, notebook_m: str
-) -> tuple[list[Implementation], list[Implementation]]:
-    """Wrong and right ``compute_cost(A, Y)`` sources, with ``A`` the name of the output
-    (``"A2"`` in chapter 3, ``"AL"`` in chapter 4) and ``notebook_m`` an expression for
-    the number of examples of the notebook's own data (a global), mistaken for this m."""
-
-    def cost(body: str) -> str:
-        return f"def compute_cost({A}, Y):\n    m = Y.shape[1]\n" + body.replace("A", A)
-
-    ok = "np.multiply(Y, np.log(A)) + np.multiply(1 - Y, np.log(1 - A))"
-    clip = "    A = np.clip(A, 1e-15, 1 - 1e-15)\n"
-    wrongs = [
-        ("no_division_by_m", r"times too large", f"    return float(-np.sum({ok}))\n"),
-        ("m_from_wrong_axis", r"times too large.*Y\.shape\[1\]",
-         f"    m = Y.shape[0]\n    return float(-np.sum({ok}) / m)\n"),
-        ("positive_sign", r"sign", f"    return float(np.sum({ok}) / m)\n"),
-        ("returns_1x1_array", r"shape \(1, 1\)",
-         "    return -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m\n"),
-        ("returns_shape_1_array", r"shape \(1,\)",
-         f"    return -np.sum({ok}, axis=1) / m\n"),
-        ("only_y1_term", r"\(1 - Y\) log\(1 - A.*missing",
-         "    return float(-np.sum(Y * np.log(A)) / m)\n"),
-        ("misplaced_bracket", r"bracket",
-         "    return float(-np.sum(Y * np.log(A) + (1 - Y * np.log(1 - A))) / m)\n"),
-        ("log_a_in_both_terms", r"both terms",
-         "    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(A)) / m)\n"),
-        ("squared_error", r"squared error",
-         "    return float(np.sum((A - Y) ** 2) / (2 * m))\n"),
-        ("log10", r"base 10",
-         "    return float(-np.sum(Y * np.log10(A) + (1 - Y) * np.log10(1 - A)) / m)\n"),
-        ("log_of_labels", r"NaN",
-         "    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - Y)) / m)\n"),
-        ("loop_over_examples", r"loop",
-         "    cost = 0.0\n    for i in range(m):\n"
-         "        a, y = min(max(A[0, i], 1e-15), 1 - 1e-15), Y[0, i]\n"
-         "        cost -= y * np.log(a) + (1 - y) * np.log(1 - a)\n"
-         "    return float(cost / m)\n"),
-        ("unclipped", r"exactly 0\.0 and 1\.0 \(a saturated sigmoid\).*clip A\w just inside",
-         f"    return float(-np.sum({ok}) / m)\n"),
-        ("float_of_unsummed_losses", r"float\(\) converts one number.*raised at your line 4: "
-         r"return float\(-\(np\.multiply", clip + f"    return float(-({ok}) / m)\n"),
-        ("rounded", r"cost is rounded to 3 decimals",
-         clip + f"    return round(float(-np.sum({ok}) / m), 3)\n"),
-        ("outer_products_summed", r"sums an \(m, m\) outer product", clip
-         + "    Y = Y.astype(float)\n"
-         "    cost = np.sum(np.dot(Y.T, np.log(A)) + np.dot((1 - Y).T, np.log(1 - A)))\n"
-         "    return float(-cost / m)\n"),
-        ("dot_of_two_rows", r"np\.dot of two arrays of the same shape", clip
-         + "    cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A))) / m\n"
-         "    return float(np.squeeze(cost))\n"),
-    ]
-    rights = [
-        ("textbook", "    A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))\n"
-         f"    Y = Y.astype(float)\n    cost = -np.sum({ok}) / m\n"
-         "    return float(np.squeeze(cost))\n"),
-        ("dot_and_squeeze", clip
-         + "    Y = np.asarray(Y, dtype=float)\n"
-         "    cost = -(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m\n"
-         "    return np.squeeze(cost).item()\n"),
-        ("mean_numpy_scalar", "    A = np.clip(A, 1e-12, 1 - 1e-12)\n"
-         "    Y = 1.0 * Y\n    return -np.mean(Y * np.log(A) + (1 - Y) * np.log1p(-A))\n"),
-        ("where_and_item",
-         "    p = np.where(Y == 1, A, 1 - A)\n    return (-np.log(p).sum() / m).item()\n"),
-    ]
-    global_m = f"def compute_cost({A}, Y):\n" + (
-        clip + f"    return float(-np.sum({ok}) / {notebook_m})\n"
-    ).replace("A", A)
-    return (
-        [wrong("compute_cost", n, d, cost(b)) for n, d, b in wrongs]
-        + [wrong("compute_cost", "notebook_m", _OTHER_M, global_m)],
-        [right("compute_cost", n, cost(b)) for n, b in rights],
-    )
 
 
 NOTEBOOK_NAMES = {"X": np.zeros((2, 400))}  # the notebook's planar data set: 400 examples

@@ -18,9 +18,9 @@ import dlnotes.cost
 from dlnotes import logistic as ref
 from dlnotes.activations import sigmoid as _sigmoid
 from graders.checks._core import Array, Case, Dict, Scalar, Spec, make_check
-from graders.checks._diagnose import Evidence, mistake
+from graders.checks._cost import cost_spec
+from graders.checks._diagnose import mistake
 from graders.checks._gradients import as_complex, numerical_gradient, softplus
-from graders.checks._nets import outer_product_diagnoses, saturate, saturated_diagnosis
 from graders.checks._tamper import NP, seal
 
 _LABEL_DTYPES = ("float64", "int64", "bool", "uint8")
@@ -103,103 +103,7 @@ check_forward = make_check(FORWARD)
 
 
 # ---------------------------------------------------------------------- compute_cost
-_COST_VISIBLE = ((5, "float64"), (1, "float64"), (8, "int64"), (6, "bool"), (7, "uint8"))
-_COST_HIDDEN = ((20, "float64"), (1, "uint8"), (13, "bool"), (9, "int64"), (30, "float64"))
-_COST_SATURATED = {False: (20, "float64"), True: (24, "uint8")}  # visible, hidden
-
-
-def _predictions(rng: np.random.Generator, m: int, extreme: bool) -> np.ndarray:
-    A = _sigmoid(rng.standard_normal((1, m)) * 2.0)
-    if extreme and m >= 4:
-        # confident predictions, but not so close to 0 or 1 that clipping A to
-        # [1e-7, 1 - 1e-7] (a common guard against log(0)) would change the cost
-        A[0, :4] = (1e-6, 1 - 1e-6, 1e-4, 1 - 1e-4)
-    return A
-
-
-def _cost_case(rng: np.random.Generator, m: int, dtype: str, extreme: bool = False) -> Case:
-    A = _predictions(rng, m, extreme)
-    Y = _labels(rng, m, dtype)
-    return Case(f"m = {m}, Y {dtype}", (A, Y), m=m, extra={"label_dtype": dtype})
-
-
-def _cost_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
-    table = _COST_HIDDEN if hidden else _COST_VISIBLE
-    cases = [_cost_case(rng, m, dtype, extreme=hidden) for m, dtype in table]
-    return [*cases, saturate(_cost_case(rng, *_COST_SATURATED[hidden]))]
-
-
-def _cross_entropy(A: np.ndarray, Y: np.ndarray, log=np.log) -> float:
-    Y = _f(Y)
-    return float(-np.mean(Y * log(A) + (1 - Y) * log(1 - A)))
-
-
-def _cost_not_finite(ev: Evidence) -> str | None:
-    got = ev.got.get("cost")
-    if ev.stage == "value" and got is not None and not bool(NP.all(NP.isfinite(got))):
-        return (
-            f"the cost is {float(got)}: a log(0) happened; take the log of A and 1 - A "
-            "(strictly between 0 and 1), never of Y or 1 - Y, and check the argument order "
-            "compute_cost(A, Y)"
-        )
-    return None
-
-
-COST_HINT = "return a float, e.g. float(np.squeeze(cost)), not an array"
-
-COMPUTE_COST = Spec(
-    arg_names=("A", "Y"),
-    reference=ref.compute_cost,
-    make_cases=_cost_cases,
-    output=Scalar("cost", hint=COST_HINT),
-    diagnoses=(
-        saturated_diagnosis("A"),
-        _cost_not_finite,
-        *outer_product_diagnoses("A", lambda cost_of: lambda A, Y: cost_of(A, _f(Y))),
-        mistake(
-            "the bracket is misplaced, (1 - Y * log(1 - A)) as in the notes' typo: the "
-            "loss is -[Y log A + (1 - Y) log(1 - A)]",
-            lambda A, Y: float(-np.mean(_f(Y) * np.log(A) + (1 - _f(Y) * np.log(1 - A)))),
-        ),
-        mistake(
-            "log(A) and log(1 - A) are swapped: Y multiplies log(A), (1 - Y) log(1 - A)",
-            lambda A, Y: _cross_entropy(1 - A, Y),
-        ),
-        mistake(
-            "the cost is the squared error 1/2 (A - Y)^2: logistic regression uses the "
-            "cross-entropy loss -[Y log A + (1 - Y) log(1 - A)]",
-            lambda A, Y: float(np.mean((A - _f(Y)) ** 2) / 2),
-        ),
-        mistake(
-            "the cost is the mean squared error (A - Y)^2: logistic regression uses the "
-            "cross-entropy loss -[Y log A + (1 - Y) log(1 - A)]",
-            lambda A, Y: float(np.mean((A - _f(Y)) ** 2)),
-        ),
-        mistake(
-            "the (1 - Y) log(1 - A) term is missing: the loss has a term for each label",
-            lambda A, Y: float(-np.mean(_f(Y) * np.log(A))),
-        ),
-        mistake(
-            "the Y log(A) term is missing: the loss has a term for each label",
-            lambda A, Y: float(-np.mean((1 - _f(Y)) * np.log(1 - A))),
-        ),
-        mistake(
-            "the cost uses log base 10: use the natural logarithm np.log",
-            lambda A, Y: _cross_entropy(A, Y, np.log10),
-        ),
-        mistake(
-            "the cost uses log base 2: use the natural logarithm np.log",
-            lambda A, Y: _cross_entropy(A, Y, np.log2),
-        ),
-        mistake(
-            "the cost is m = {m} times too large: divide the sum by m = A.shape[1] (the "
-            "number of examples; A.shape[0] is 1)",
-            lambda A, Y: _cross_entropy(A, Y) * A.shape[1],
-        ),
-    ),
-    scaling_case=lambda rng, m: _cost_case(rng, m, "float64"),
-    label_arg="Y",
-)
+COMPUTE_COST = cost_spec(ref.compute_cost, "A")
 check_compute_cost = make_check(COMPUTE_COST)
 
 

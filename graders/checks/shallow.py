@@ -19,15 +19,13 @@ import dlnotes.activations
 import dlnotes.cost
 from dlnotes import shallow as ref
 from graders.checks import _nets
-from graders.checks._core import Array, Case, Dict, Scalar, make_check
+from graders.checks._core import Array, Case, Dict, make_check
+from graders.checks._cost import cost_spec
 from graders.checks._diagnose import Evidence, close, fallback, mistake
 from graders.checks._gradients import as_complex, numerical_gradient
 from graders.checks._nets import (
     Seq,
     as_float,
-    cost_case,
-    cost_cases,
-    cost_diagnoses,
     labels,
     net_spec,
 )
@@ -141,15 +139,7 @@ check_forward_propagation = make_check(FORWARD_PROPAGATION)
 
 
 # ---------------------------------------------------------------------- compute_cost
-COMPUTE_COST = net_spec(
-    arg_names=("A2", "Y"),
-    reference=ref.compute_cost,
-    make_cases=cost_cases,
-    output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
-    diagnoses=cost_diagnoses("A2"),
-    scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
-    label_arg="Y",
-)
+COMPUTE_COST = cost_spec(ref.compute_cost, "A2")
 check_compute_cost = make_check(COMPUTE_COST)
 
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from dlnotes import deep as ref
 from graders.checks import _nets
-from graders.checks._core import Array, Case, Scalar, make_check
+from graders.checks._core import Array, Case, make_check
+from graders.checks._cost import cost_spec
 from graders.checks._diagnose import Evidence, mistake
 from graders.checks._nets import (
     ACTIVATIONS,
@@ -24,9 +25,6 @@ from graders.checks._nets import (
     Seq,
     SeqOf,
     as_float,
-    cost_case,
-    cost_cases,
-    cost_diagnoses,
     net_spec,
 )
 from graders.checks._tamper import seal
@@ -230,15 +228,7 @@ check_deep_forward = make_check(DEEP_FORWARD)
 
 # ---------------------------------------------------------------------------- compute_cost
 
-COMPUTE_COST = net_spec(
-    arg_names=("AL", "Y"),
-    reference=ref.compute_cost,
-    make_cases=cost_cases,
-    output=Scalar("cost", hint="return a float, e.g. float(np.squeeze(cost))"),
-    diagnoses=cost_diagnoses("AL"),
-    scaling_case=lambda rng, m: cost_case(rng, m, "float64"),
-    label_arg="Y",
-)
+COMPUTE_COST = cost_spec(ref.compute_cost, "AL")
 check_compute_cost = make_check(COMPUTE_COST)
 
 seal(sys.modules[__name__])
