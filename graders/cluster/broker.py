@@ -20,6 +20,7 @@ The broker's URL may hold a password: :func:`redact` is the only form ever print
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit, urlunsplit
 
 from graders.errors import DlcourseError
@@ -56,6 +57,24 @@ def redact(url: str) -> str:
         )
     except ValueError:
         return "<a broker URL that cannot be parsed>"
+
+
+def broker_url(value: str) -> str:
+    """The broker's URL: ``value``, or with ``env:NAME`` the environment variable NAME's.
+
+    ``--broker env:DLCOURSE_BROKER`` keeps the password off the command line (where other
+    users of the machine could read it in the process list).
+    """
+    if not value.startswith("env:"):
+        return value
+    name = value[4:]
+    url = os.environ.get(name, "")
+    if not url:
+        raise BrokerUnavailableError(
+            f"--broker {value}: the environment variable {name} is "
+            "not set; set it to the broker's URL"
+        )
+    return url
 
 
 def make_app(url: str, *, visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT):

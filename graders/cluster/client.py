@@ -25,7 +25,7 @@ from pathlib import Path
 
 from graders.errors import DlcourseError
 
-from .broker import BrokerUnavailableError, check_broker, make_app, redact
+from .broker import BrokerUnavailableError, broker_url, check_broker, make_app, redact
 from .codec import from_data
 from .fingerprint import code_fingerprint, task_fingerprint
 from .messages import (
@@ -41,7 +41,7 @@ from .messages import (
 TASK_MARGIN = 60.0  # seconds a task may take beyond its submission's time limit
 REQUEUED = {"TimeLimitExceeded", "WorkerLostError"}  # failures after which Celery requeues
 POLL = 0.2  # seconds between looks at the result store
-WAIT = 120.0  # seconds to wait for a setup check before giving up
+WAIT = 120.0  # seconds a setup check may take at a worker (its hard limit)
 
 
 class WorkerVersionError(DlcourseError):
@@ -56,10 +56,10 @@ class BrokerGrading:
     """
 
     def __init__(self, url: str, *, task_time_limit: float | None = None):
-        self.url = url
+        self.url = url = broker_url(url)
         self.app = make_app(url)
         check_broker(self.app, url)
-        if not self.app.control.ping(timeout=2.0):
+        if not self.app.control.ping(timeout=5.0, limit=1):  # one answer is enough
             raise BrokerUnavailableError(
                 f"no dlcourse worker answers on {redact(url)}; start one with "
                 "`dlcourse worker --broker URL` (on a machine with bubblewrap)"
@@ -150,6 +150,7 @@ class BrokerGrading:
             for _, outcome in self._finished([tid]):
                 return outcome
             time.sleep(POLL)
+        self.app.control.revoke(tid)
         raise BrokerUnavailableError(
             f"no worker on {redact(self.url)} answered within "
             f"{seconds:g} s; are the workers running?"
@@ -169,7 +170,7 @@ class BrokerGrading:
             queue=QUEUE,
             time_limit=WAIT,
         )
-        answer = self._wait(tid, WAIT)
+        answer = self._wait(tid, WAIT * 4)  # up to 3 deliveries killed at WAIT, then an answer
         if isinstance(answer, str) and answer.startswith("a worker refused it"):
             raise WorkerVersionError(f"{chapter}: {answer}")
         if isinstance(answer, str):

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from graders.exercises import CHAPTERS
 
-from .broker import RESULT_TTL, check_broker, make_app, redact
+from .broker import RESULT_TTL, broker_url, check_broker, make_app, redact
 from .codec import to_data
 from .fingerprint import code_fingerprint, task_fingerprint
 from .messages import GRADE_TASK, QUEUE, SETUP_TASK, MessageError, blob, field
@@ -119,6 +119,11 @@ def check_setup(task, payload: dict) -> dict:
         return {"refused": str(refusal)}
     except MessageError as error:
         return {"setup_error": f"the worker could not read the task: {error}"}
+    if _count_delivery(task.app, task.request.id) > MAX_DELIVERIES:
+        return {
+            "setup_error": f"running them ended the worker process on each of "
+            f"{MAX_DELIVERIES} deliveries"
+        }
     with _private_file(source) as source_path:
         try:
             _GRADER.check_setup(chapter, read_cells(source_path))
@@ -181,6 +186,7 @@ def run_worker(
     """Start a worker on the broker ``url`` and serve until stopped; its exit code."""
     from celery import signals
 
+    url = broker_url(url)
     app = make_app(url, visibility_timeout=visibility_timeout)
     register(app)
     check_broker(app, url)

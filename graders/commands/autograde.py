@@ -27,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--broker", default=None, metavar="URL",
                         help="grade on `dlcourse worker` machines through this Redis broker "
-                             "(redis://:PASSWORD@HOST:6379/0); needs the cluster extra")
+                             "(redis://:PASSWORD@HOST:6379/0, or env:NAME: from that environment "
+                             "variable); needs the cluster extra")
     parser.add_argument("--task-time-limit", type=float, default=None, metavar="SECONDS",
                         help="with --broker: a worker kills a task after this long (default: "
                              "the time limit plus 60)")

@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         metavar="URL",
         help="the Redis broker, e.g. redis://:PASSWORD@10.0.0.5:6379/0 "
-        "(rediss:// across machines); keep it off the internet",
+        "(rediss:// across machines), or env:NAME to read it from the environment variable "
+        "NAME; keep the broker off the internet",
     )
     parser.add_argument(
         "--concurrency",

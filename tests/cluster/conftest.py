@@ -31,6 +31,42 @@ if not Path(REDIS).exists():  # CI installs it (scripts/system-packages.sh test)
     )
 
 
+def snapshot_env(folder: Path) -> dict[str, str]:
+    """Copy the graders and dlnotes packages to ``folder``; the environment that runs them.
+
+    Every process of a test (the instructor's ``dlcourse autograde`` and the workers) runs
+    this one copy, so a file saved in the working tree during the test (others work in it)
+    cannot give the two sides different fingerprints.
+    """
+    from graders.paths import DATA_DIR, REPO_ROOT
+
+    for package in ("graders", "dlnotes"):
+        shutil.copytree(
+            REPO_ROOT / package, folder / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return {"PYTHONPATH": str(folder), "DLNOTES_DATA": str(DATA_DIR)}
+
+
+@pytest.fixture(scope="session")
+def code(tmp_path_factory) -> dict[str, str]:
+    """The environment that runs a snapshot of the code (see :func:`snapshot_env`)."""
+    return snapshot_env(tmp_path_factory.mktemp("code"))
+
+
+def dlcourse(code: dict[str, str], *args, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``dlcourse`` on the code snapshot, as an instructor would (no venv on PATH)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DLNOTES_", "VIRTUAL_ENV"))}
+    env.update(code, PATH="/usr/bin:/bin", OPENBLAS_NUM_THREADS="1")
+    return subprocess.run(
+        [str(VENV_BIN / "dlcourse"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=code["PYTHONPATH"],
+    )
+
+
 class Broker:
     """A running redis-server: its URL (with the password) and the password alone."""
 
@@ -159,12 +195,20 @@ def broker():
 
 
 @pytest.fixture
-def start_worker(broker, tmp_path):
-    """``start_worker(*args, **kw)`` starts a worker on ``broker``; all stop at the end."""
+def start_worker(broker, code, tmp_path):
+    """``start_worker(*args, **kw)`` starts a worker on ``broker`` (on the code snapshot
+    unless ``env`` and ``cwd`` say otherwise); all stop at the end."""
     started: list[Worker] = []
 
-    def start(*args: str, **kw) -> Worker:
-        worker = Worker(broker, tmp_path / f"worker{len(started)}.log", *args, **kw)
+    def start(*args: str, env: dict | None = None, cwd: Path | None = None, **kw) -> Worker:
+        worker = Worker(
+            broker,
+            tmp_path / f"worker{len(started)}.log",
+            *args,
+            env=env or code,
+            cwd=cwd or Path(code["PYTHONPATH"]),
+            **kw,
+        )
         started.append(worker)
         return worker
 

@@ -7,18 +7,16 @@ row_means 1 in 01_numpy; forward 2, compute_cost 2, backward 3 in 02_logistic.
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import cluster_course as cc
 import pytest
-from conftest import VENV_BIN
-from pipeline_cli import dlcourse
+from conftest import VENV_BIN, dlcourse, snapshot_env
 
-from graders.paths import DATA_DIR, REPO_ROOT
 from graders.pipeline.results import load_results
 
 SUBMISSIONS = {
@@ -56,13 +54,13 @@ def _deliveries(broker) -> dict[str, int]:
     }
 
 
-def test_two_workers_grade_as_local_grading_does(broker, start_worker, notebooks, tmp_path):
+def test_two_workers_grade_as_local_grading_does(broker, start_worker, code, notebooks, tmp_path):
     workers = [start_worker(), start_worker()]
     local = cc.make_course(tmp_path / "local", notebooks, SUBMISSIONS)
     remote = cc.make_course(tmp_path / "remote", notebooks, SUBMISSIONS)
 
-    here = dlcourse("autograde", local.root, "--jobs", "2")
-    there = dlcourse("autograde", remote.root, "--broker", broker.url)
+    here = dlcourse(code, "autograde", local.root, "--jobs", "2")
+    there = dlcourse(code, "autograde", remote.root, "--broker", broker.url)
     assert here.returncode == there.returncode == 1, there.stderr  # dave's cannot be graded
     assert "8 submission(s): 7 graded, 1 failed" in _summary(there)
     assert "autograde" in there.stderr and "8/8" in there.stderr  # the same progress bar
@@ -90,7 +88,7 @@ def test_two_workers_grade_as_local_grading_does(broker, start_worker, notebooks
 
 
 def test_a_killed_worker_loses_nothing_and_grades_nothing_twice(
-    broker, start_worker, notebooks, tmp_path
+    broker, start_worker, code, notebooks, tmp_path
 ):
     """SIGKILL to a whole worker (its pool and sandbox too) while it grades: its message
     comes back after the visibility timeout, another worker grades it, each submission is
@@ -111,6 +109,8 @@ def test_a_killed_worker_loses_nothing_and_grades_nothing_twice(
             "--time-limit",
             "20",
         ],
+        env={**os.environ, **code, "OPENBLAS_NUM_THREADS": "1"},
+        cwd=code["PYTHONPATH"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -139,7 +139,7 @@ def test_a_killed_worker_loses_nothing_and_grades_nothing_twice(
 
 
 def test_a_poison_submission_is_failed_after_bounded_deliveries(
-    broker, start_worker, notebooks, tmp_path
+    broker, start_worker, code, notebooks, tmp_path
 ):
     """A submission whose grading outlives the task's hard limit: Celery kills the pool
     process each time and puts the message back; after three deliveries the worker answers
@@ -158,6 +158,7 @@ def test_a_poison_submission_is_failed_after_bounded_deliveries(
     )
     start = time.monotonic()
     proc = dlcourse(
+        code,
         "autograde",
         course.root,
         "--broker",
@@ -185,23 +186,19 @@ def test_a_poison_submission_is_failed_after_bounded_deliveries(
     print(f"poison test: {seconds:.1f} s, {kills} kills")
 
 
-def test_a_worker_of_another_version_refuses(broker, start_worker, notebooks, tmp_path):
+def test_a_worker_of_another_version_refuses(broker, start_worker, code, notebooks, tmp_path):
     """A worker running a changed copy of graders refuses the setup check and grading."""
     from graders.cluster.fingerprint import code_fingerprint
 
     copy = tmp_path / "other-version"
-    for package in ("graders", "dlnotes"):
-        shutil.copytree(
-            REPO_ROOT / package, copy / package, ignore=shutil.ignore_patterns("__pycache__")
-        )
+    env = snapshot_env(copy)
     with (copy / "graders" / "exercises.py").open("a") as f:
         f.write("\n# a later version of the course's code\n")
-    other = start_worker(env={"PYTHONPATH": str(copy), "DLNOTES_DATA": str(DATA_DIR)}, cwd=copy)
+    other = start_worker(env=env, cwd=copy)
     version = re.search(r"grading version (\w+)", other.text()).group(1)
-    assert version != code_fingerprint()[:12]  # it really runs the copy
     course = cc.make_course(tmp_path / "course", notebooks, {("alice", "01_numpy"): None})
 
-    proc = dlcourse("autograde", course.root, "--broker", broker.url)
+    proc = dlcourse(code, "autograde", course.root, "--broker", broker.url)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     line = proc.stderr.strip().splitlines()[-1]
     assert re.fullmatch(
@@ -209,6 +206,9 @@ def test_a_worker_of_another_version_refuses(broker, start_worker, notebooks, tm
         r"\w{12}, the worker runs \w{12} \(.*\)",
         line,
     ), proc.stderr
+    built_for, runs = re.findall(r"version (\w{12})|runs (\w{12})", line)
+    assert built_for[0] != runs[1]
+    assert f"(code {version})" in other.text()  # the changed copy is what refused
     assert not (course.root / "autograded").exists() and not load_results(course.db_url)
 
     # a grading task too, sent straight to it
@@ -222,7 +222,7 @@ def test_a_worker_of_another_version_refuses(broker, start_worker, notebooks, tm
         "01_numpy",
         1,
         10.0,
-        task_fingerprint(code_fingerprint(), "01_numpy", source),
+        task_fingerprint(code_fingerprint(), "01_numpy", source),  # this tree's version
         source,
         notebook,
     )
@@ -253,7 +253,7 @@ def test_grading_without_a_broker_imports_no_celery(notebooks, tmp_path):
     assert score == 4 and loaded == []
 
 
-def test_a_worker_needs_bubblewrap_and_a_reachable_broker(notebooks, tmp_path):
+def test_a_worker_needs_bubblewrap_and_a_reachable_broker(code, notebooks, tmp_path):
     no_bwrap = subprocess.run(
         [str(VENV_BIN / "dlcourse"), "worker", "--broker", "redis://127.0.0.1:9/0"],
         capture_output=True,
@@ -264,7 +264,7 @@ def test_a_worker_needs_bubblewrap_and_a_reachable_broker(notebooks, tmp_path):
     assert no_bwrap.returncode == 2 and "bubblewrap" in no_bwrap.stderr
     assert len(no_bwrap.stderr.strip().splitlines()) == 1
 
-    down = dlcourse("worker", "--broker", "redis://:hunter2@127.0.0.1:9/0", timeout=60)
+    down = dlcourse(code, "worker", "--broker", "redis://:hunter2@127.0.0.1:9/0", timeout=60)
     assert down.returncode == 1, down.stderr
     assert down.stderr.strip() == (
         "dlcourse worker: cannot reach the broker "
@@ -272,7 +272,7 @@ def test_a_worker_needs_bubblewrap_and_a_reachable_broker(notebooks, tmp_path):
     )
     assert "hunter2" not in down.stdout + down.stderr and "Traceback" not in down.stderr
     course = cc.make_course(tmp_path / "course", notebooks, {("alice", "01_numpy"): None})
-    sent = dlcourse("autograde", course.root, "--broker", "redis://:hunter2@127.0.0.1:9/0")
+    sent = dlcourse(code, "autograde", course.root, "--broker", "redis://:hunter2@127.0.0.1:9/0")
     assert (
         sent.returncode == 1 and "cannot reach the broker redis://:***@127.0.0.1:9/0" in sent.stderr
     )

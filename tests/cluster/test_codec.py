@@ -110,3 +110,14 @@ def test_a_broker_password_is_never_shown():
     assert redact("rediss://grader:s3cret@[::1]:6380/1") == "rediss://grader:***@[::1]:6380/1"
     assert redact("redis+socket://:s3cret@/run/redis.sock") == "redis+socket://:***@/run/redis.sock"
     assert redact("redis://10.0.0.5:6379/0") == "redis://10.0.0.5:6379/0"
+
+
+def test_a_broker_url_can_come_from_the_environment(monkeypatch):
+    from graders.cluster.broker import BrokerUnavailableError, broker_url
+
+    monkeypatch.setenv("DLC_TEST_BROKER", "redis://:pw@10.0.0.5:6379/0")
+    assert broker_url("env:DLC_TEST_BROKER") == "redis://:pw@10.0.0.5:6379/0"
+    assert broker_url("redis://10.0.0.5/0") == "redis://10.0.0.5/0"
+    monkeypatch.delenv("DLC_TEST_BROKER")
+    with pytest.raises(BrokerUnavailableError, match="DLC_TEST_BROKER is not set"):
+        broker_url("env:DLC_TEST_BROKER")
