@@ -90,3 +90,27 @@ def test_layers():
     assert edges["catalogue"] <= set(), edges["catalogue"]
     engine = {"checks", "exercises", "paths", "errors", "results"}
     assert edges["trusted"] <= engine, edges["trusted"]
+
+
+def test_outside_the_check_library_only_its_public_surface_is_used():
+    """The grading engine, the pipeline and the learner's side import ``graders.checks``'
+    public names only, and touch no private attribute of a spec."""
+    offences = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT.parent)
+        if rel.parts[1] in ("checks", "catalogue"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "graders.checks._"
+            ):
+                offences.append(f"{rel}:{node.lineno} imports {node.module}")
+            if isinstance(node, ast.ImportFrom) and node.module == "graders.checks":
+                offences += [f"{rel}:{node.lineno} imports {a.name}" for a in node.names
+                             if a.name.startswith("_")]
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                    and not node.attr.startswith("__")
+                    and isinstance(node.value, ast.Name) and node.value.id == "spec"):
+                offences.append(f"{rel}:{node.lineno} uses spec.{node.attr}")
+    assert not offences, offences

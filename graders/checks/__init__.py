@@ -6,7 +6,7 @@ with the ``dlnotes`` reference, prints one line on success and raises ``Assertio
 with a diagnosis of the likely mistake otherwise. ``hidden=True`` adds the hidden cases.
 
 This package imports only numpy, dlnotes and the standard library, because it runs
-inside the learner's kernel. How to write a spec: see :mod:`graders.checks._core`.
+inside the learner's kernel. How to write a spec: see :mod:`graders.checks._spec`.
 The trusted out-of-kernel grader reuses the same specs through :func:`get_spec`.
 """
 
@@ -15,18 +15,10 @@ from __future__ import annotations
 import importlib
 import sys
 
-from graders.checks._core import (
-    Array,
-    Case,
-    CheckFailure,
-    Dict,
-    Scalar,
-    Spec,
-    Tuple,
-    make_check,
-    run_check,
-)
+from graders.checks._check import make_check, run_check
 from graders.checks._diagnose import Evidence, close, mistake, rel_diff
+from graders.checks._outputs import Array, Dict, Scalar, Tuple
+from graders.checks._spec import Case, CheckFailure, Spec
 from graders.checks._tamper import seal
 
 __all__ = [

@@ -15,10 +15,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from graders.checks._core import Case, Scalar, Spec
 from graders.checks._diagnose import Evidence, mistake
-from graders.checks._nets import ACTIVATIONS, as_float, labels, net_spec
-from graders.checks._tamper import NP
+from graders.checks._models import ACTIVATIONS, as_float, labels
+from graders.checks._netspec import net_spec
+from graders.checks._outputs import Scalar
+from graders.checks._spec import Case, Spec
 
 _log = np.log
 
@@ -62,7 +63,7 @@ def saturate(case: Case) -> Case:
     """The case with one confident right prediction of each class saturated to exactly 1.0
     and 0.0, as a sigmoid gives for |z| > 37 (towards 1) or 745 (towards 0): the true cost
     stays finite, an unclipped ``0 * log(0)`` is nan."""
-    A, Y = (NP.array(a, copy=True) for a in case.args)
+    A, Y = (np.array(a, copy=True) for a in case.args)
     ones = [i for i in range(Y.shape[1]) if Y[0, i]]
     zeros = [i for i in range(Y.shape[1]) if not Y[0, i]]
     A[0, ones[0]], A[0, zeros[0]] = 1.0, 0.0
@@ -80,8 +81,8 @@ def outer_product_cost(a, y, first=True, second=True) -> float:
     """The cost with the sum over examples of one or both terms taken over the (m, m) outer
     product, ``np.sum(np.dot(Y.T, np.log(A)))`` = ``sum(Y) * sum(log A)``."""
     m = a.shape[1]
-    one = NP.sum(y) * NP.sum(_log(a)) if first else NP.sum(y * _log(a))
-    zero = NP.sum(1.0 - y) * NP.sum(_log(1.0 - a)) if second else NP.sum((1.0 - y) * _log(1.0 - a))
+    one = np.sum(y) * np.sum(_log(a)) if first else np.sum(y * _log(a))
+    zero = np.sum(1.0 - y) * np.sum(_log(1.0 - a)) if second else np.sum((1.0 - y) * _log(1.0 - a))
     return float(-(one + zero) / m)
 
 
@@ -107,9 +108,9 @@ def saturated_diagnosis(A: str):
 
     def diagnose(ev: Evidence) -> str | None:
         got, a = ev.got.get("cost"), ev.inputs.get(A)
-        if ev.stage != "value" or got is None or bool(NP.all(NP.isfinite(got))):
+        if ev.stage != "value" or got is None or bool(np.all(np.isfinite(got))):
             return None
-        if not bool(NP.any(NP.equal(a, 0.0)) or NP.any(NP.equal(a, 1.0))):
+        if not bool(np.any(np.equal(a, 0.0)) or np.any(np.equal(a, 1.0))):
             return None
         return (
             f"the cost is {float(got)}: {A} holds predictions of exactly 0.0 and 1.0 (a "
@@ -130,11 +131,11 @@ def cost_diagnoses(A: str) -> tuple:
         return lambda **kw: cost_of(kw[A], as_float(kw["Y"]))
 
     def entropy(a, y, log=_log):
-        return float(-NP.sum(y * log(a) + (1.0 - y) * log(1.0 - a)) / a.shape[1])
+        return float(-np.sum(y * log(a) + (1.0 - y) * log(1.0 - a)) / a.shape[1])
 
     def not_finite(ev) -> str | None:
         got = ev.got.get("cost")
-        if ev.stage == "value" and got is not None and not bool(NP.all(NP.isfinite(got))):
+        if ev.stage == "value" and got is not None and not bool(np.all(np.isfinite(got))):
             return (
                 f"the cost is {float(got)} (NaN or inf): a log(0) happened; take the log of "
                 f"{A} and 1 - {A} (strictly between 0 and 1), never of Y or 1 - Y, and check "
@@ -150,7 +151,7 @@ def cost_diagnoses(A: str) -> tuple:
         mistake(
             f"the bracket is misplaced, (1 - Y * log(1 - {A})) as in the notes' typo: the "
             f"loss is {loss}",
-            model(lambda a, y: float(-NP.sum(y * _log(a) + (1 - y * _log(1 - a))) / a.shape[1])),
+            model(lambda a, y: float(-np.sum(y * _log(a) + (1 - y * _log(1 - a))) / a.shape[1])),
         ),
         mistake(
             f"log({A}) and log(1 - {A}) are swapped: Y multiplies log({A})",
@@ -158,23 +159,23 @@ def cost_diagnoses(A: str) -> tuple:
         ),
         mistake(
             f"log({A}) appears in both terms: the y = 0 term is (1 - Y) log(1 - {A})",
-            model(lambda a, y: float(-NP.sum(_log(a)) / a.shape[1])),
+            model(lambda a, y: float(-np.sum(_log(a)) / a.shape[1])),
         ),
         mistake(
             f"the cost is the squared error 1/2 ({A} - Y)^2: use the cross-entropy {loss}",
-            model(lambda a, y: float(NP.sum((a - y) ** 2) / a.shape[1] / 2)),
+            model(lambda a, y: float(np.sum((a - y) ** 2) / a.shape[1] / 2)),
         ),
         mistake(
             f"the cost is the squared error ({A} - Y)^2: use the cross-entropy {loss}",
-            model(lambda a, y: float(NP.sum((a - y) ** 2) / a.shape[1])),
+            model(lambda a, y: float(np.sum((a - y) ** 2) / a.shape[1])),
         ),
         mistake(
             f"the (1 - Y) log(1 - {A}) term is missing: the loss has a term for each label",
-            model(lambda a, y: float(-NP.sum(y * _log(a)) / a.shape[1])),
+            model(lambda a, y: float(-np.sum(y * _log(a)) / a.shape[1])),
         ),
         mistake(
             f"the Y log({A}) term is missing: the loss has a term for each label",
-            model(lambda a, y: float(-NP.sum((1 - y) * _log(1 - a)) / a.shape[1])),
+            model(lambda a, y: float(-np.sum((1 - y) * _log(1 - a)) / a.shape[1])),
         ),
         mistake(
             "the cost uses log base 10: use the natural log, np.log",

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from graders.checks._tamper import NP, seal
+from graders.checks._tamper import seal
 
 _round = np.round
 
@@ -82,25 +82,25 @@ def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, equal_nan=Fals
     """Elementwise ``|a - b| <= atol + rtol * |b|`` with captured ufuncs (NaN never close)."""
     if a.shape != b.shape:
         return False
-    diff = NP.abs(NP.subtract(a, b))
-    ok = NP.less_equal(diff, NP.add(atol, NP.multiply(rtol, NP.abs(b))))
+    diff = np.abs(np.subtract(a, b))
+    ok = np.less_equal(diff, np.add(atol, np.multiply(rtol, np.abs(b))))
     if equal_nan:
-        ok = ok | (NP.isnan(a) & NP.isnan(b))
-        ok = ok | (NP.equal(a, b) & ~NP.isfinite(a))  # the same infinities
-    return bool(NP.all(ok))
+        ok = ok | (np.isnan(a) & np.isnan(b))
+        ok = ok | (np.equal(a, b) & ~np.isfinite(a))  # the same infinities
+    return bool(np.all(ok))
 
 
 def rel_diff(got: np.ndarray, want: np.ndarray, floor: float = 1e-12) -> float:
     """Largest ``|got - want| / max(|want|, floor)``."""
     if got.size == 0:
         return 0.0
-    diff = NP.abs(NP.subtract(got, want))
-    return float(NP.amax(NP.divide(diff, NP.maximum(NP.abs(want), floor))))
+    diff = np.abs(np.subtract(got, want))
+    return float(np.max(np.divide(diff, np.maximum(np.abs(want), floor))))
 
 
 def _as_float(array: np.ndarray) -> np.ndarray | None:
     try:
-        return NP.asarray(array, dtype=NP.float64)
+        return np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError):
         return None
 
@@ -120,7 +120,7 @@ def mistake(message: str, model: Callable[..., Any], *, keys: tuple[str, ...] | 
     def diagnose(ev: Evidence) -> str | None:
         if ev.key is None or (keys is not None and ev.key not in keys):
             return None
-        with NP.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
             wrong = model(**{k: _copy(v) for k, v in ev.inputs.items()})
         wrong = wrong if isinstance(wrong, dict) else {ev.key: wrong}
         if ev.key not in wrong:
@@ -139,7 +139,7 @@ def mistake(message: str, model: Callable[..., Any], *, keys: tuple[str, ...] | 
 
 
 def _copy(value: Any) -> Any:
-    return value.copy() if isinstance(value, NP.ndarray) else value
+    return value.copy() if isinstance(value, np.ndarray) else value
 
 
 def nonfinite_diagnosis(ev: Evidence) -> str | None:
@@ -147,9 +147,9 @@ def nonfinite_diagnosis(ev: Evidence) -> str | None:
     if ev.stage != "value":
         return None
     got = ev.got[ev.key]
-    if bool(NP.all(NP.isfinite(got))):
+    if bool(np.all(np.isfinite(got))):
         return None
-    kind = "nan" if bool(NP.any(NP.isnan(got))) else "inf"
+    kind = "nan" if bool(np.any(np.isnan(got))) else "inf"
     return (
         f"{ev.key} contains {kind}: a log(0), a division by zero or an overflowing np.exp "
         "happened; check which array you take the log of or divide by"
@@ -161,13 +161,13 @@ def ratio_diagnosis(ev: Evidence) -> str | None:
     if ev.stage != "value":
         return None
     got, want = ev.got[ev.key], ev.expected[ev.key]
-    if got.shape != want.shape or not bool(NP.all(NP.isfinite(got))):
+    if got.shape != want.shape or not bool(np.all(np.isfinite(got))):
         return None
-    norm = float(NP.sum(NP.multiply(want, want)))
+    norm = float(np.sum(np.multiply(want, want)))
     if norm == 0.0:
         return None
-    c = float(NP.sum(NP.multiply(got, want))) / norm
-    if c == 0.0 or not close(got, NP.multiply(c, want), 1e-6, 1e-12):
+    c = float(np.sum(np.multiply(got, want))) / norm
+    if c == 0.0 or not close(got, np.multiply(c, want), 1e-6, 1e-12):
         return None
     m, key = ev.m, ev.key
     checks = [
@@ -204,11 +204,11 @@ def other_m_diagnosis(ev: Evidence) -> str | None:
     if ev.stage != "value" or ev.m < 2:
         return None
     got, want = ev.got[ev.key], ev.expected[ev.key]
-    if got.shape != want.shape or not bool(NP.all(NP.isfinite(got))):
+    if got.shape != want.shape or not bool(np.all(np.isfinite(got))):
         return None
-    norm = float(NP.sum(NP.multiply(want, want)))
-    c = float(NP.sum(NP.multiply(got, want))) / norm if norm else 0.0
-    if c <= 0.0 or not close(got, NP.multiply(c, want), 1e-9, 1e-15):
+    norm = float(np.sum(np.multiply(want, want)))
+    c = float(np.sum(np.multiply(got, want))) / norm if norm else 0.0
+    if c <= 0.0 or not close(got, np.multiply(c, want), 1e-9, 1e-15):
         return None
     n = ev.m / c
     count = round(n)
@@ -228,7 +228,7 @@ def rounding_diagnosis(ev: Evidence) -> str | None:
     if ev.stage != "value":
         return None
     got, want = ev.got[ev.key], ev.expected[ev.key]
-    if got.shape != want.shape or not bool(NP.all(NP.isfinite(want))):
+    if got.shape != want.shape or not bool(np.all(np.isfinite(want))):
         return None
     for decimals in range(13):
         rounded = _round(want, decimals)
@@ -246,10 +246,10 @@ def input_diagnosis(ev: Evidence) -> str | None:
         return None
     got = ev.got[ev.key]
     for name, value in ev.inputs.items():
-        if isinstance(value, NP.ndarray) and value.shape == got.shape:
-            if value.dtype.kind in "fiub" and bool(NP.array_equal(got, value)):
+        if isinstance(value, np.ndarray) and value.shape == got.shape:
+            if value.dtype.kind in "fiub" and bool(np.array_equal(got, value)):
                 return f"{ev.key} is the input {name}, unchanged: a step is missing"
-    if got.size > 1 and not bool(NP.any(got)) and bool(NP.any(ev.expected[ev.key])):
+    if got.size > 1 and not bool(np.any(got)) and bool(np.any(ev.expected[ev.key])):
         return f"{ev.key} is all zeros: is it only initialised, or multiplied by a zero mask?"
     return None
 
@@ -350,11 +350,11 @@ GENERIC: tuple[Diagnosis, ...] = (
 def fallback(ev: Evidence) -> str:
     """No diagnosis fits: the worst element, and which outputs agree."""
     got, want = ev.got[ev.key], ev.expected[ev.key]
-    diff = NP.abs(NP.subtract(got, want))
-    diff = NP.array(diff)
-    diff[NP.isnan(diff)] = np.inf
-    flat = int(NP.argmax(diff))
-    index = tuple(int(i) for i in NP.unravel_index(flat, got.shape)) if got.ndim else ()
+    diff = np.abs(np.subtract(got, want))
+    diff = np.array(diff)
+    diff[np.isnan(diff)] = np.inf
+    flat = int(np.argmax(diff))
+    index = tuple(int(i) for i in np.unravel_index(flat, got.shape)) if got.ndim else ()
     g, w = float(got[index]), float(want[index])
     rel = abs(g - w) / max(abs(w), 1e-12)
     where = f" at index {index}" if index else ""

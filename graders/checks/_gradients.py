@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from graders.checks._tamper import NP, seal
+from graders.checks._tamper import seal
 
 STEP = 1e-20  # any h << 1e-8 makes the h^2 term vanish; 1e-20 is the usual choice
 
@@ -44,7 +44,7 @@ def numerical_gradient(f: Callable[[], complex], x: np.ndarray) -> np.ndarray:
     """
     if x.dtype.kind != "c":  # a real x would drop the nudge and give zeros
         raise TypeError(f"x has dtype {x.dtype}: nudge a complex copy, as_complex(x)")
-    grad = NP.empty_like(x, dtype=NP.float64)
+    grad = np.empty_like(x, dtype=np.float64)
     flat, out = x.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
         old = flat[i]
@@ -56,12 +56,12 @@ def numerical_gradient(f: Callable[[], complex], x: np.ndarray) -> np.ndarray:
 
 def derivative(g: Callable[[np.ndarray], np.ndarray], Z: np.ndarray) -> np.ndarray:
     """``g'(Z)`` at every entry of ``Z``, for an elementwise ``g``."""
-    return NP.divide(g(NP.add(Z, 1j * STEP)).imag, STEP)
+    return np.divide(g(np.add(Z, 1j * STEP)).imag, STEP)
 
 
 def as_complex(a) -> np.ndarray:
     """A complex copy of ``a`` to nudge (the cases' arrays stay untouched)."""
-    return NP.array(a, dtype=complex)
+    return np.array(a, dtype=complex)
 
 
 # --- analytic forms of the functions differentiated ------------------------------------

@@ -15,10 +15,12 @@ import sys
 import numpy as np
 
 from dlnotes import activations as ref
-from graders.checks._core import Array, Case, Spec, make_check
+from graders.checks._check import make_check
 from graders.checks._diagnose import Evidence, close, mistake
 from graders.checks._gradients import derivative, leaky_relu, relu, sigmoid
-from graders.checks._tamper import NP, seal
+from graders.checks._outputs import Array
+from graders.checks._spec import Case, Spec
+from graders.checks._tamper import seal
 
 _VISIBLE = ((3, 5), (1, 1), (4, 1), (2, 7))
 _HIDDEN = ((5, 13), (1, 20), (6, 1), (7, 9))
@@ -27,7 +29,7 @@ _HIDDEN = ((5, 13), (1, 20), (6, 1), (7, 9))
 def _z(rng: np.random.Generator, shape: tuple[int, int], scale: float = 2.0) -> np.ndarray:
     """Normal values, pushed at least 0.01 away from 0."""
     Z = rng.standard_normal(shape) * scale
-    return NP.add(Z, NP.multiply(0.01, np.sign(Z)))
+    return np.add(Z, np.multiply(0.01, np.sign(Z)))
 
 
 def _extreme(rng: np.random.Generator, hidden: bool) -> np.ndarray:
@@ -84,7 +86,7 @@ def _dz_scaling(rng: np.random.Generator, m: int) -> Case:
 
 
 def _sig(Z: np.ndarray) -> np.ndarray:
-    with NP.errstate(all="ignore"):
+    with np.errstate(all="ignore"):
         return ref.sigmoid(Z)
 
 
@@ -103,7 +105,7 @@ SIGMOID_UNSTABLE = (
 
 def _sigmoid_nan(ev: Evidence) -> str | None:
     got = ev.got[ev.key]
-    if ev.stage == "value" and bool(NP.any(NP.isnan(got))):
+    if ev.stage == "value" and bool(np.any(np.isnan(got))):
         return (
             "A contains nan for large |Z|: np.exp overflowed to inf and inf/inf is nan; "
             "use a form that only exponentiates non-positive numbers"
@@ -186,7 +188,7 @@ check_sigmoid_derivative = make_check(SIGMOID_DERIVATIVE)
 # -------------------------------------------------------------------- tanh_backward
 def _tanh_numerical(case: Case) -> dict[str, np.ndarray]:
     dA, Z = case.args
-    return {"dZ": NP.multiply(dA, derivative(_tanh, Z))}
+    return {"dZ": np.multiply(dA, derivative(_tanh, Z))}
 
 
 _SWAPPED = "the arguments look swapped: the signature is {f}(dA, Z), dA first"
@@ -240,7 +242,7 @@ def _step(Z: np.ndarray, slope: float) -> np.ndarray:
 
 def _relu_numerical(case: Case) -> dict[str, np.ndarray]:
     dA, Z = case.args
-    return {"dZ": NP.multiply(dA, derivative(relu, Z))}
+    return {"dZ": np.multiply(dA, derivative(relu, Z))}
 
 
 RELU_BACKWARD = Spec(
@@ -286,7 +288,7 @@ check_relu_backward = make_check(RELU_BACKWARD)
 # -------------------------------------------------------------- leaky_relu_backward
 def _leaky_numerical(case: Case) -> dict[str, np.ndarray]:
     dA, Z = case.args
-    return {"dZ": NP.multiply(dA, derivative(leaky_relu, Z))}
+    return {"dZ": np.multiply(dA, derivative(leaky_relu, Z))}
 
 
 def _wrong_slope(ev: Evidence) -> str | None:
@@ -296,11 +298,11 @@ def _wrong_slope(ev: Evidence) -> str | None:
     dA, Z = ev.inputs["dA"], ev.inputs["Z"]
     got = ev.got[ev.key]
     pos, neg = Z > 0, Z <= 0
-    if not bool(NP.any(neg)) or not close(got[pos], dA[pos], 1e-7, 1e-12):
+    if not bool(np.any(neg)) or not close(got[pos], dA[pos], 1e-7, 1e-12):
         return None
-    slopes = NP.divide(got[neg], dA[neg])
+    slopes = np.divide(got[neg], dA[neg])
     slope = float(np.median(slopes))
-    constant = NP.add(NP.multiply(0.0, slopes), slope)  # the median, in the shape of slopes
+    constant = np.add(np.multiply(0.0, slopes), slope)  # the median, in the shape of slopes
     if close(slopes, constant, 1e-6, 1e-12) and abs(slope - 0.01) > 1e-9:
         return f"the negative side uses slope {slope:.4g}: leaky ReLU's slope is 0.01"
     return None

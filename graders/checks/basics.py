@@ -12,8 +12,10 @@ import sys
 import numpy as np
 
 from dlnotes import basics as ref
-from graders.checks._core import Array, Case, Spec, make_check
+from graders.checks._check import make_check
 from graders.checks._diagnose import mistake
+from graders.checks._outputs import Array
+from graders.checks._spec import Case, Spec
 from graders.checks._tamper import seal
 
 _VISIBLE = ((3, 5), (4, 1), (1, 6), (2, 7))

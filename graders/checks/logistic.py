@@ -17,11 +17,13 @@ import dlnotes.activations
 import dlnotes.cost
 from dlnotes import logistic as ref
 from dlnotes.activations import sigmoid as _sigmoid
-from graders.checks._core import Array, Case, Dict, Scalar, Spec, make_check
+from graders.checks._check import make_check
 from graders.checks._cost import cost_spec
 from graders.checks._diagnose import mistake
 from graders.checks._gradients import as_complex, numerical_gradient, softplus
-from graders.checks._tamper import NP, seal
+from graders.checks._outputs import Array, Dict, Scalar
+from graders.checks._spec import Case, Spec
+from graders.checks._tamper import seal
 
 _LABEL_DTYPES = ("float64", "int64", "bool", "uint8")
 
@@ -42,7 +44,7 @@ def _model(rng: np.random.Generator, n_x: int) -> tuple[np.ndarray, float]:
 
 
 def _f(Y: np.ndarray) -> np.ndarray:
-    return NP.asarray(Y, dtype=NP.float64)
+    return np.asarray(Y, dtype=np.float64)
 
 
 # --------------------------------------------------------------------------- forward
@@ -144,7 +146,7 @@ def _backward_numerical(case: Case) -> dict[str, np.ndarray]:
         Z = w.T @ X + b[0]
         return np.mean(Y * softplus(-Z) + (1.0 - Y) * softplus(Z))
 
-    return {"dw": numerical_gradient(cost, w), "db": NP.array(numerical_gradient(cost, b)[0])}
+    return {"dw": numerical_gradient(cost, w), "db": np.array(numerical_gradient(cost, b)[0])}
 
 
 def _grads(X: np.ndarray, dZ: np.ndarray, m: int) -> dict[str, np.ndarray]:

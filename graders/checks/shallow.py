@@ -18,17 +18,15 @@ import numpy as np
 import dlnotes.activations
 import dlnotes.cost
 from dlnotes import shallow as ref
-from graders.checks import _nets
-from graders.checks._core import Array, Case, Dict, make_check
+from graders.checks import _models
+from graders.checks._check import make_check
 from graders.checks._cost import cost_spec
 from graders.checks._diagnose import Evidence, close, fallback, mistake
 from graders.checks._gradients import as_complex, numerical_gradient
-from graders.checks._nets import (
-    Seq,
-    as_float,
-    labels,
-    net_spec,
-)
+from graders.checks._models import as_float, labels
+from graders.checks._netspec import net_spec
+from graders.checks._outputs import Array, Dict, Seq
+from graders.checks._spec import Case
 from graders.checks._tamper import seal
 
 
@@ -62,7 +60,7 @@ def _flat_forward(**variant):
     """A mistake model: the flattened forward output with one step changed."""
 
     def model(X, parameters):
-        c = _nets.shallow_forward(X, parameters, **variant)
+        c = _models.shallow_forward(X, parameters, **variant)
         return {"A2": c["A2"], **{f"cache.{k}": v for k, v in c.items()}}
 
     return model
@@ -72,12 +70,12 @@ def _late_bias(*layers):
     """A mistake model of A2 alone: the bias of ``layers`` added after the activation
     (whatever the learner put in the cache)."""
     return lambda X, parameters: {
-        "A2": _nets.shallow_forward(X, parameters, late_bias=layers)["A2"]
+        "A2": _models.shallow_forward(X, parameters, late_bias=layers)["A2"]
     }
 
 
 def _cache_swapped(X, parameters):
-    c = _nets.shallow_forward(X, parameters)
+    c = _models.shallow_forward(X, parameters)
     return {"A2": c["A2"], "cache.Z1": c["A1"], "cache.A1": c["Z1"]}
 
 
@@ -177,7 +175,7 @@ def _backward_numerical(case: Case) -> dict[str, np.ndarray]:
     Y = as_float(Y)
 
     def cost() -> complex:
-        return _nets.cross_entropy_of_logits(_nets.shallow_forward(X, p)["Z2"], Y)
+        return _models.cross_entropy_of_logits(_models.shallow_forward(X, p)["Z2"], Y)
 
     return {"d" + k: numerical_gradient(cost, p[k]) for k in ("W1", "b1", "W2", "b2")}
 
@@ -186,7 +184,7 @@ def _grads(derivative: str = "tanh", dW2_input: str = "A1"):
     """A mistake model: the backward pass with one step changed."""
 
     def model(parameters, cache, X, Y):
-        return _nets.shallow_backward(parameters, cache, X, as_float(Y), derivative, dW2_input)
+        return _models.shallow_backward(parameters, cache, X, as_float(Y), derivative, dW2_input)
 
     return model
 
@@ -240,7 +238,6 @@ BACKWARD_PROPAGATION = net_spec(
 check_backward_propagation = make_check(BACKWARD_PROPAGATION)
 
 seal(sys.modules[__name__])
-seal(_nets)
 seal(ref)
 seal(dlnotes.activations)
 seal(dlnotes.cost)

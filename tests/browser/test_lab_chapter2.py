@@ -18,7 +18,7 @@ from graders.catalogue import RIGHT, WRONG
 CHAPTER = "02_logistic"
 NOTEBOOK = f"{CHAPTER}/{CHAPTER}.ipynb"
 EXERCISE = "logistic.compute_cost"
-MISTAKE = "sum without 1/m"
+MISTAKE = "no_division_by_m"
 CELL_TIMEOUT = 120_000  # ms; the machine may be busy with other test workers
 GRADING_TIMEOUT = 600_000  # ms; the last cell runs the whole of `dlcourse check`
 

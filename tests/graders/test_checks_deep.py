@@ -16,7 +16,7 @@ from check_messages import failure_message
 import dlnotes.activations
 from dlnotes import deep
 from graders.catalogue import RIGHT, Implementation, load
-from graders.checks import Case, get_spec
+from graders.checks import Case, _models, get_spec
 from graders.checks import deep as checks
 from graders.exercises import EXERCISES
 
@@ -144,7 +144,7 @@ def test_caches_may_be_lists_or_named_tuples():
     ("module", "name"),
     [
         (deep, "deep_forward"),
-        (checks._nets, "deep_backward"),
+        (_models, "deep_backward"),
         (np, "matmul"),
         (np.random, "get_state"),
     ],

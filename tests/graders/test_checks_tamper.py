@@ -1,4 +1,4 @@
-"""Tamper resistance inside the kernel: exact types, captured functions, seals."""
+"""Tamper resistance inside the kernel: exact types and seals checked at every boundary."""
 
 from __future__ import annotations
 
@@ -41,6 +41,22 @@ def test_patch_made_by_the_learners_function_is_detected():
         _fails(check_sigmoid, sneaky, r"numpy.allclose was replaced")
     finally:
         np.allclose = original
+
+
+@pytest.mark.parametrize("name", ["max", "abs", "isfinite", "subtract", "all", "array"])
+def test_any_numpy_function_the_checks_use_patched_by_the_learner_is_named(name):
+    """The checks compute with plain ``np``: whichever numpy function a learner's code
+    rebinds, the check refuses to judge instead of computing with it."""
+    original = getattr(np, name)
+
+    def sneaky(Z):
+        setattr(np, name, lambda *args, **kwargs: 0)
+        return original(1 / (1 + np.exp(-Z))) if name == "array" else 1 / (1 + np.exp(Z))
+
+    try:
+        _fails(check_sigmoid, sneaky, rf"numpy.{name} was replaced.*Restart the kernel")
+    finally:
+        setattr(np, name, original)
 
 
 def test_patched_reference_is_detected(monkeypatch):

@@ -53,7 +53,7 @@ def test_real_chapter_2(tmp_path, chapter2_release):
     and a cost that is right only for the sizes of the visible cases (m <= 20)."""
     names = ("untouched", "right", "mistake", "visible_only")
     untouched, right, mistake, visible_only = (tmp_path / n / "02_logistic.ipynb" for n in names)
-    wrong_cost = next(w for w in WRONG["logistic.compute_cost"] if w.name == "sum without 1/m")
+    wrong_cost = next(w for w in WRONG["logistic.compute_cost"] if w.name == "no_division_by_m")
     right_cost = RIGHT["logistic.compute_cost"][0]
     small_only = right_cost.source.replace(
         "    return", "    if A.shape[1] > 20:\n        return 0.0\n    return", 1)

@@ -56,7 +56,7 @@ except Exception:
 """
 
 PATCH_NUMPY = """
-import numpy, graders.checks._core as core, graders.checks._diagnose as diagnose
+import numpy, graders.checks._spec as core, graders.checks._diagnose as diagnose
 numpy.allclose = lambda *a, **k: True
 core.close = diagnose.close = lambda *a, **k: True
 core.Spec.verify = lambda self, flat, case: (0.0, None)

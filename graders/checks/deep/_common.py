@@ -12,9 +12,9 @@ import sys
 
 import numpy as np
 
-from graders.checks import _nets
+from graders.checks import _models
 from graders.checks._diagnose import close
-from graders.checks._tamper import NP, seal
+from graders.checks._tamper import seal
 
 MARGIN = 1e-3  # smallest |Z| of a ReLU layer in a case
 
@@ -39,8 +39,8 @@ def network(rng: np.random.Generator, layer_dims, m: int) -> tuple[np.ndarray, d
             parameters[f"W{l}"] = rng.standard_normal((n, n_prev)) * 1.5 / np.sqrt(n_prev)
             parameters[f"b{l}"] = bias(rng, n) * 0.5
         X = rng.standard_normal((layer_dims[0], m))
-        _, layers = _nets.deep_forward(X, parameters)
-        if all(NP.all(NP.abs(Z) > MARGIN) for *_, Z in layers[:-1]):
+        _, layers = _models.deep_forward(X, parameters)
+        if all(np.all(np.abs(Z) > MARGIN) for *_, Z in layers[:-1]):
             break
     return X, parameters
 

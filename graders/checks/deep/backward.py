@@ -16,12 +16,15 @@ import sys
 import numpy as np
 
 from dlnotes import deep as ref
-from graders.checks import _nets
-from graders.checks._core import Array, Case, Dict, make_check
+from graders.checks import _models
+from graders.checks._check import make_check
 from graders.checks._diagnose import Evidence, fallback, mistake
 from graders.checks._gradients import as_complex, numerical_gradient
-from graders.checks._nets import ACTIVATIONS, DERIVATIVES, Seq, as_float, labels, net_spec
-from graders.checks._tamper import NP, seal
+from graders.checks._models import ACTIVATIONS, DERIVATIVES, as_float, labels
+from graders.checks._netspec import net_spec
+from graders.checks._outputs import Array, Dict, Seq
+from graders.checks._spec import Case
+from graders.checks._tamper import seal
 from graders.checks.deep._common import (
     LAF_HIDDEN,
     LAF_VISIBLE,
@@ -61,9 +64,9 @@ def _layer_numerical(dA, A_prev, W, b, activation: str) -> dict[str, np.ndarray]
     m, g = A_prev.shape[1], ACTIVATIONS[activation]
 
     def f() -> complex:
-        return NP.sum(dA * g(W @ A_prev + b)) / m
+        return np.sum(dA * g(W @ A_prev + b)) / m
 
-    dA_prev = NP.multiply(m, numerical_gradient(f, A_prev))
+    dA_prev = np.multiply(m, numerical_gradient(f, A_prev))
     return {"dA_prev": dA_prev, "dW": numerical_gradient(f, W), "db": numerical_gradient(f, b)}
 
 
@@ -123,7 +126,7 @@ def _lab_case(rng: np.random.Generator, n_prev: int, n: int, m: int, activation:
         W = rng.standard_normal((n, n_prev))
         b = bias(rng, n)
         Z = W @ A_prev + b
-        if NP.all(NP.abs(Z) > MARGIN):
+        if np.all(np.abs(Z) > MARGIN):
             break
     dA = rng.standard_normal((n, m))
     name = f"{activation}, n = {n}, m = {m}"
@@ -144,7 +147,7 @@ def _lab_variant(dZ_of):
 
     def model(dA, cache, activation):
         (A_prev, W, _), Z = cache
-        dA_prev, dW, db = _nets.linear_backward(dZ_of(dA, Z, activation), A_prev, W)
+        dA_prev, dW, db = _models.linear_backward(dZ_of(dA, Z, activation), A_prev, W)
         return {"dA_prev": dA_prev, "dW": dW, "db": db}
 
     return model
@@ -218,7 +221,7 @@ def _ref_caches(X: np.ndarray, parameters: dict) -> tuple[np.ndarray, list]:
 
 
 def _layers(caches) -> list:
-    """``[(A_prev, W, b, Z), ...]`` from plain caches, as :mod:`_nets` models use them."""
+    """``[(A_prev, W, b, Z), ...]`` from plain caches, as :mod:`_models` uses them."""
     return [(A_prev, W, b, Z) for (A_prev, W, b), Z in caches]
 
 
@@ -235,10 +238,10 @@ def _confident_case(rng: np.random.Generator, layer_dims, dtype: str) -> Case:
     output layer's dZ is AL - Y = -1, which clipping AL (to [1e-15, ...]) gets wrong."""
     X, parameters = network(rng, layer_dims, 1)
     L = len(layer_dims) - 1
-    ZL = _nets.deep_forward(X, parameters)[1][-1][3]
+    ZL = _models.deep_forward(X, parameters)[1][-1][3]
     parameters[f"b{L}"] = parameters[f"b{L}"] - ZL - 40.0
     AL, caches = _ref_caches(X, parameters)
-    Y = NP.asarray([[1]]).astype(dtype)
+    Y = np.asarray([[1]]).astype(dtype)
     name = f"L = {L}, m = 1, Y {dtype}, AL < 1e-15"
     return Case(name, (AL, Y, caches), m=1, extra={"label_dtype": dtype})
 
@@ -251,8 +254,8 @@ def _deep_backward_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
 
 def _cost_from(A, p: dict, l: int, Y) -> complex:
     """The cost of the network from layer ``l`` on (fed ``A``), from the output's Z."""
-    _, layers = _nets.deep_forward(A, p, start=l)
-    return _nets.cross_entropy_of_logits(layers[-1][3], Y)
+    _, layers = _models.deep_forward(A, p, start=l)
+    return _models.cross_entropy_of_logits(layers[-1][3], Y)
 
 
 def _deep_backward_numerical(case: Case) -> dict[str, np.ndarray]:
@@ -271,7 +274,7 @@ def _deep_backward_numerical(case: Case) -> dict[str, np.ndarray]:
 
     grads = {"d" + k: numerical_gradient(cost_from(1), v) for k, v in p.items()}
     for l, A_prev in enumerate(inputs, start=1):
-        grads[f"dA{l - 1}"] = NP.multiply(m, numerical_gradient(cost_from(l), A_prev))
+        grads[f"dA{l - 1}"] = np.multiply(m, numerical_gradient(cost_from(l), A_prev))
     return grads
 
 
@@ -281,7 +284,7 @@ def _backward_variant(dAL=None, **variant):
     def model(AL, Y, caches):
         Y = as_float(Y)
         extra = {} if dAL is None else {"dAL": dAL(AL, Y)}
-        return _nets.deep_backward(AL, Y, _layers(caches), **variant, **extra)
+        return _models.deep_backward(AL, Y, _layers(caches), **variant, **extra)
 
     return model
 
@@ -292,7 +295,7 @@ def _clipped_dAL(ev: Evidence) -> str | None:  # noqa: N802 (the notes' name)
         return None
     AL = ev.inputs["AL"]
     for eps in (1e-15, 1e-12, 1e-10, 1e-8, 1e-7):
-        if not bool(NP.any(AL < eps) or NP.any(AL > 1 - eps)):
+        if not bool(np.any(AL < eps) or np.any(AL > 1 - eps)):
             continue
         clipped = np.clip(AL, eps, 1 - eps)
         model = _backward_variant(dAL=lambda AL, Y, c=clipped: -(Y / c - (1.0 - Y) / (1.0 - c)))
@@ -315,7 +318,7 @@ def _output_layer_only(ev: Evidence) -> str | None:
     dA = ev.got[f"dA{L - 1}"]
     for l in range(L - 1, 0, -1):
         (A_prev, W, _), Z = caches[l - 1]
-        dA, dW, db = _nets.linear_backward(dA * DERIVATIVES["relu"](Z), A_prev, W)
+        dA, dW, db = _models.linear_backward(dA * DERIVATIVES["relu"](Z), A_prev, W)
         for key, value in ((f"dA{l - 1}", dA), (f"dW{l}", dW), (f"db{l}", db)):
             if not same(ev.got[key], value):
                 return None

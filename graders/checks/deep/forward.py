@@ -15,18 +15,14 @@ import sys
 import numpy as np
 
 from dlnotes import deep as ref
-from graders.checks import _nets
-from graders.checks._core import Array, Case, make_check
+from graders.checks import _models
+from graders.checks._check import make_check
 from graders.checks._cost import cost_spec
 from graders.checks._diagnose import Evidence, mistake
-from graders.checks._nets import (
-    ACTIVATIONS,
-    LAYERS_HINT,
-    Seq,
-    SeqOf,
-    as_float,
-    net_spec,
-)
+from graders.checks._models import ACTIVATIONS, as_float
+from graders.checks._netspec import LAYERS_HINT, net_spec
+from graders.checks._outputs import Array, Seq, SeqOf
+from graders.checks._spec import Case
 from graders.checks._tamper import seal
 from graders.checks.deep._common import (
     LAF_HIDDEN,
@@ -194,7 +190,7 @@ def _caches_problem(ev: Evidence) -> str | None:
 
 
 def _forward_variant(hidden: str = "relu", output: str = "sigmoid"):
-    return lambda X, parameters: _nets.deep_forward(X, parameters, hidden, output)[0]
+    return lambda X, parameters: _models.deep_forward(X, parameters, hidden, output)[0]
 
 
 DEEP_FORWARD = net_spec(

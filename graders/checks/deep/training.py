@@ -13,11 +13,13 @@ import sys
 import numpy as np
 
 from dlnotes import deep as ref
-from graders.checks import _nets
-from graders.checks._core import Array, Case, Dict, make_check
+from graders.checks import _models
+from graders.checks._check import make_check
 from graders.checks._diagnose import Evidence, key_message
-from graders.checks._nets import LAYERS_HINT, net_spec, quiet
-from graders.checks._tamper import NP, seal
+from graders.checks._netspec import LAYERS_HINT, net_spec, quiet
+from graders.checks._outputs import Array, Dict
+from graders.checks._spec import Case
+from graders.checks._tamper import seal
 from graders.checks.deep._common import MARGIN, network, same
 
 # ----------------------------------------------------------- initialize_parameters_deep
@@ -36,13 +38,13 @@ def _three_calls(call, case: Case) -> dict:
     before = _get_state()
     try:
         for name, s in (("first", seed), ("again", seed), ("other", seed + 1)):
-            results[name] = call(list(layer_dims), rng=NP.default_rng(s))
+            results[name] = call(list(layer_dims), rng=np.random.default_rng(s))
     finally:
         after = _get_state()
         _set_state(before)  # leave the learner's global state as it was
-    changed = not (before[0] == after[0] and NP.array_equal(before[1], after[1]))
+    changed = not (before[0] == after[0] and np.array_equal(before[1], after[1]))
     changed = changed or before[2:] != after[2:]
-    results["np_random"] = NP.array(1.0 if changed else 0.0)
+    results["np_random"] = np.array(1.0 if changed else 0.0)
     return results
 
 
@@ -68,7 +70,7 @@ class _InitializerOutput:
             one: dict = {}
             Dict("parameters", None).flatten(value[name], "parameters", one)
             out.update({f"{name}.{k.split('.', 1)[1]}": v for k, v in one.items()})
-        out["np_random"] = NP.array(value["np_random"], dtype=NP.float64)
+        out["np_random"] = np.array(value["np_random"], dtype=np.float64)
 
 
 _SCALE = 0.01
@@ -91,7 +93,7 @@ def _initializer_problem(flat: dict, layer_dims: list) -> str | None:
         if problem:
             return problem
     weights = [flat[f"first.W{l}"] for l in range(1, L + 1)]
-    if all(not NP.any(W) for W in weights):
+    if all(not np.any(W) for W in weights):
         return (
             "the weights are all zeros: every unit of a layer would compute the same "
             "function and get the same update (symmetry); draw them at random"
@@ -110,16 +112,16 @@ def _layer_problem(flat: dict, l: int, n: int, n_prev: int) -> str | None:
             "np.zeros((n[l], 1))"
         )
     for name, array in (("W", W), ("b", b)):
-        if array.dtype != NP.float64:
+        if array.dtype != np.float64:
             return f"{name}{l} has dtype {array.dtype}, expected float64"
-    if NP.any(b):
+    if np.any(b):
         return f"b{l} is not all zeros: biases start at zero, np.zeros((n[l], 1))"
     return None
 
 
 def _random_problem(flat: dict, L: int) -> str | None:
     def same_weights(a: str, b: str) -> bool:
-        return all(NP.array_equal(flat[f"{a}.W{l}"], flat[f"{b}.W{l}"]) for l in range(1, L + 1))
+        return all(np.array_equal(flat[f"{a}.W{l}"], flat[f"{b}.W{l}"]) for l in range(1, L + 1))
 
     if not same_weights("first", "again"):
         return (
@@ -136,16 +138,16 @@ def _random_problem(flat: dict, L: int) -> str | None:
 
 
 def _scale_problem(weights: list) -> str | None:
-    values = NP.array([w for W in weights for w in W.ravel()])
+    values = np.array([w for W in weights for w in W.ravel()])
     if values.size < _MIN_WEIGHTS:
         return None
-    positive = float(NP.sum(values > 0)) / values.size
+    positive = float(np.sum(values > 0)) / values.size
     if positive > 0.9 or positive < 0.1:
         return (
             "the weights are nearly all of one sign: rng.random is uniform on [0, 1); "
             "draw from a normal distribution with rng.standard_normal"
         )
-    rms = float(np.sqrt(NP.sum(values * values) / values.size))
+    rms = float(np.sqrt(np.sum(values * values) / values.size))
     if not 0.5 * _SCALE < rms < 2 * _SCALE:
         return (
             f"the weights have standard deviation about {rms:.2g}, expected about "
@@ -234,13 +236,13 @@ def _predict_case(rng: np.random.Generator, layer_dims, m: int) -> Case:
     X, parameters = network(rng, layer_dims, m)
     L = len(layer_dims) - 1
     for _ in range(100):
-        _, layers = _nets.deep_forward(X, parameters)
+        _, layers = _models.deep_forward(X, parameters)
         ZL = layers[-1][3]
         parameters[f"b{L}"] = parameters[f"b{L}"] - float(np.median(ZL))
         if m == 1:
             parameters[f"b{L}"] += rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.0)
-        ZL = _nets.deep_forward(X, parameters)[1][-1][3]
-        if NP.all(NP.abs(ZL) > 1e-4):
+        ZL = _models.deep_forward(X, parameters)[1][-1][3]
+        if np.all(np.abs(ZL) > 1e-4):
             break
         X = rng.standard_normal(X.shape)
     return Case(f"L = {L}, m = {m}", (parameters, X), m=m)
@@ -255,14 +257,14 @@ def _half_case(rng: np.random.Generator, layer_dims, m: int) -> Case:
         X, parameters = network(rng, layer_dims, m)
         X[:, 0] = 0.0
         for l in range(1, L):
-            parameters[f"b{l}"] = -NP.abs(parameters[f"b{l}"])
-        parameters[f"b{L}"] = NP.multiply(0.0, parameters[f"b{L}"])
-        _, layers = _nets.deep_forward(X, parameters)
+            parameters[f"b{l}"] = -np.abs(parameters[f"b{l}"])
+        parameters[f"b{L}"] = np.multiply(0.0, parameters[f"b{L}"])
+        _, layers = _models.deep_forward(X, parameters)
         ZL = layers[-1][3]
         others = ZL[0, 1:]
-        hidden_ok = all(NP.all(NP.abs(Z) > MARGIN) for *_, Z in layers[:-1])
-        if hidden_ok and ZL[0, 0] == 0.0 and NP.all(NP.abs(others) > 1e-4):
-            if NP.any(others > 0) and NP.any(others < 0):
+        hidden_ok = all(np.all(np.abs(Z) > MARGIN) for *_, Z in layers[:-1])
+        if hidden_ok and ZL[0, 0] == 0.0 and np.all(np.abs(others) > 1e-4):
+            if np.any(others > 0) and np.any(others < 0):
                 break
     return Case(f"L = {L}, m = {m}, AL = 0.5 for one example", (parameters, X), m=m)
 
@@ -275,9 +277,9 @@ def _predict_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
 
 def _predict_problem(ev: Evidence) -> str | None:
     parameters, X = ev.inputs["parameters"], ev.inputs["X"]
-    AL = _nets.deep_forward(X, parameters)[0]
+    AL = _models.deep_forward(X, parameters)[0]
     got = ev.got["p"]
-    if ev.stage == "dtype" and got.dtype == NP.bool_:
+    if ev.stage == "dtype" and got.dtype == np.bool_:
         return "p has dtype bool: predictions are the numbers 0.0 and 1.0; use .astype(float)"
     if ev.stage != "value":
         return None

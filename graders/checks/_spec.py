@@ -1,4 +1,5 @@
-"""The check engine: specs, cases, calling the learner's function, verifying its output.
+"""The check engine's core: a :class:`Spec` per graded function, its cases, calling the
+learner's function and verifying what it returns.
 
 How to write a spec (one per graded function, in ``graders/checks/<module>.py``)
 -------------------------------------------------------------------------------
@@ -28,13 +29,11 @@ How to write a spec (one per graded function, in ``graders/checks/<module>.py``)
   examples (used by ratio diagnoses), ``extra`` holds plain data for verification only
   (e.g. the ``w, b`` that produced ``A``). ``Case.hidden`` is set by :meth:`Spec.cases`.
   ``name`` is short ("m = 1", "large |Z|"): messages add the argument shapes.
-- Outputs: ``Array(name, hint)`` (exact float64 ndarray; ``hint`` is added when a number
-  comes back instead), ``Scalar(name, hint)`` (float or np.float64; arrays rejected with
-  ``hint``), ``Dict(name, {key: output})`` (exact keys, checked first; ``None`` for any
-  keys of arrays), ``Tuple(name, [outputs])``. Flattened keys are the output names,
-  nested ones joined with dots (``"cache.Z1"``).
-- ``diagnoses`` are tried in order before the generic ones (``_diagnose.GENERIC``); each
-  is ``(Evidence) -> str | None``; :func:`mistake` turns a wrong formula into one.
+- Outputs (:mod:`graders.checks._outputs`): ``Array``, ``Scalar``, ``Dict``, ``Tuple``,
+  ``Seq``, ``SeqOf``, nestable; flattened keys are joined with dots (``"cache.Z1"``).
+- ``diagnoses`` are tried in order, then ``generic`` (default ``_diagnose.GENERIC``), then
+  ``late_diagnoses`` (those that localise rather than name a mistake); each is
+  ``(Evidence) -> str | None``; :func:`mistake` turns a wrong formula into one.
 - ``numerical``: optional ``(case) -> {output name: numerical gradient}``; outputs are also
   compared with it (for backward functions): ``|got - num| / max(|got| + |num|,
   grad_floor) <= grad_tol`` elementwise.
@@ -44,15 +43,28 @@ How to write a spec (one per graded function, in ``graders/checks/<module>.py``)
   not float are re-tried with float labels to explain dtype-only failures.
 - ``scaling_case(rng, m)``: a case with m examples for the vectorization check (None to
   skip it).
-- Seam for the trusted grader: ``spec.cases(seed, hidden)``, ``spec.call(fn, case)``,
-  ``spec.flatten(result)``, ``spec.verify(flat, case)``; each raises :class:`CheckFailure`.
-  ``spec._call(fn, case, label)`` also returns the floating-point errors seen.
 
-Order of a check: integrity (nothing patched) -> per case: call on copies (exception,
-modified input) -> flatten (types, keys) -> shapes -> dtypes -> values -> numerical
-gradients -> floating-point policy; then the vectorization check; one line on success.
-Messages come from the first matching diagnosis, else the worst element (its expected
-value is shown for visible cases only).
+Specialisation is by public fields, never by subclassing (all optional):
+
+- ``describe_arg(value) -> str``: how a label shows an argument after its name (default:
+  `` (3, 5)`` for an array, ``=0.5`` otherwise); ``describe_case(case) -> str``: the whole
+  label after "case" (the initializer names its layer sizes and seed);
+- ``exception_hints``: ``(exception) -> str | None`` each, a hint added to the diagnosis of
+  an exception the learner's function raised (a missing ``W3`` key, say);
+- ``calls(call, case)``: for a function called more than once per case (the initializer,
+  three times); ``call(*args, **kwargs)`` is one checked call on copies, and what
+  ``calls`` returns is flattened;
+- ``properties(flat, case) -> str | None``: verify these properties instead of comparing
+  with the reference (the initializer: any order of random draws is right).
+
+:func:`graders.checks._netspec.net_spec` is such a specialisation, for the network chapters.
+
+The public surface the grading engine uses: ``spec.cases(seed, hidden)``,
+``spec.run(fn, case) -> (result, floating-point errors)`` (every call a case makes goes
+through it: the engine probes it to learn the calls, and replays them through it),
+``spec.call``, ``spec.flatten(result)``, ``spec.verify(flat, case)``, ``spec.label(case)``,
+``spec.fail_on_fp``/``fp_message``, ``spec.scaling_case`` and
+``spec.vectorization_message(lines_m4, lines_m40)``; each raises :class:`CheckFailure`.
 """
 
 from __future__ import annotations
@@ -62,7 +74,7 @@ import io
 import sys
 import warnings
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -76,11 +88,9 @@ from graders.checks._diagnose import (
     close,
     exception_diagnosis,
     fallback,
-    key_message,
-    learner_line,
     rel_diff,
 )
-from graders.checks._tamper import NP, integrity_problem, seal
+from graders.checks._tamper import seal
 
 
 class CheckFailure(AssertionError):  # noqa: N818 (the name is the documented seam)
@@ -98,115 +108,6 @@ class Case:
     hidden: bool = False
 
 
-# ----------------------------------------------------------------------------- outputs
-class Array:
-    """A float64 ``numpy.ndarray`` output named ``name`` (exact type: no subclasses)."""
-
-    def __init__(self, name: str, hint: str = ""):
-        self.name = name
-        self.hint = hint  # added when the value is a number instead of an array
-
-    def flatten(self, value: Any, path: str, out: dict[str, np.ndarray]) -> None:
-        key = path or self.name
-        if type(value) is not NP.ndarray:
-            message = f"{key} is {_describe(value)}, expected a numpy ndarray"
-            number = isinstance(value, (float, int, NP.floating, NP.integer))
-            raise CheckFailure(f"{message}: {self.hint}" if number and self.hint else message)
-        out[key] = NP.array(value, copy=True)
-
-
-class Scalar:
-    """A number output (a cost): a Python float, a numpy float64 scalar, or the 0-d float64
-    array that ``np.squeeze`` returns. Any other array (e.g. ``(1, 1)``) is rejected."""
-
-    def __init__(self, name: str, hint: str = "return float(...) of it"):
-        self.name = name
-        self.hint = hint
-
-    def flatten(self, value: Any, path: str, out: dict[str, np.ndarray]) -> None:
-        key = path or self.name
-        kind = type(value)
-        if kind is float or kind is NP.float64:
-            out[key] = NP.array(value, dtype=NP.float64)
-            return
-        if kind is NP.ndarray and value.shape == () and value.dtype == NP.float64:
-            out[key] = NP.array(value, copy=True)
-            return
-        if kind is NP.ndarray:
-            outer = value.ndim == 2 and value.shape[0] == value.shape[1] > 1
-            hint = _OUTER_HINT if outer else self.hint
-            raise CheckFailure(
-                f"{key} is an array of shape {value.shape}, expected a number: {hint}"
-            )
-        raise CheckFailure(f"{key} is {_describe(value)}, expected a float: {self.hint}")
-
-
-class Dict:
-    """A dict output. ``fields`` maps key -> output; None accepts any keys of arrays."""
-
-    def __init__(self, name: str, fields: dict[str, Any] | None = None):
-        self.name = name
-        self.fields = fields
-
-    def flatten(self, value: Any, path: str, out: dict[str, np.ndarray]) -> None:
-        label = path or self.name
-        if type(value) is not dict:
-            keys = f" with keys {', '.join(map(repr, self.fields))}" if self.fields else ""
-            raise CheckFailure(f"{label} is {_describe(value)}, expected a dict{keys}")
-        for key in value:
-            if type(key) is not str:
-                raise CheckFailure(f"{label} has a key {key!r} that is not a string")
-        if self.fields is not None and set(value) != set(self.fields):
-            raise CheckFailure(f"{label}: {key_message(set(value), set(self.fields))}")
-        for key, item in value.items():
-            inner = (self.fields or {}).get(key, Array(key))
-            inner.flatten(item, f"{path}.{key}" if path else key, out)
-
-
-class Tuple:
-    """A tuple output with named items, e.g. ``Tuple("result", [Array("Z"), cache])``."""
-
-    def __init__(self, name: str, items: Sequence[Any]):
-        self.name = name
-        self.items = tuple(items)
-
-    def flatten(self, value: Any, path: str, out: dict[str, np.ndarray]) -> None:
-        label = path or self.name
-        if not isinstance(value, tuple):
-            raise CheckFailure(
-                f"{label} is {_describe(value)}, expected a tuple of {len(self.items)} items "
-                f"({', '.join(i.name for i in self.items)})"
-            )
-        if len(value) != len(self.items):
-            raise CheckFailure(
-                f"{label} has {len(value)} items, expected {len(self.items)} "
-                f"({', '.join(i.name for i in self.items)})"
-            )
-        for item, spec in zip(value, self.items, strict=True):
-            spec.flatten(item, f"{path}.{spec.name}" if path else spec.name, out)
-
-
-_OUTER_HINT = (
-    "an (m, m) outer product, a column times a row such as np.dot(Y.T, np.log(A)), pairs "
-    "every label with every prediction; pair each label with its own prediction, "
-    "np.dot(Y, np.log(A).T) or np.sum(Y * np.log(A))"
-)
-
-
-def _describe(value: Any) -> str:
-    kind = type(value)
-    if kind is NP.ndarray:
-        return f"an array of shape {value.shape}"
-    if isinstance(value, NP.ndarray):
-        return f"an ndarray subclass ({kind.__name__}), not a plain numpy array"
-    if isinstance(value, (NP.floating, NP.integer)):
-        return f"a numpy scalar ({kind.__name__}), a single number"
-    if value is None:
-        return "None (did you forget to return it?)"
-    return f"a {kind.__name__}"
-
-
-# ------------------------------------------------------------------------------- spec
 @dataclass(frozen=True)
 class Spec:
     """Everything a check needs to know about one graded function (see module docstring)."""
@@ -252,9 +153,9 @@ class Spec:
     def cases(self, seed: int | None = None, hidden: bool = False) -> list[Case]:
         """The visible cases (and, when ``hidden``, the hidden tier after them)."""
         seed = self.seed if seed is None else seed
-        cases = list(self.make_cases(NP.default_rng(seed), False))
+        cases = list(self.make_cases(np.random.default_rng(seed), False))
         if hidden:
-            more = self.make_cases(NP.default_rng(seed + 1), True)
+            more = self.make_cases(np.random.default_rng(seed + 1), True)
             cases += [replace(c, hidden=True) for c in more]
         return cases
 
@@ -307,7 +208,7 @@ class Spec:
     def expected(self, case: Case) -> dict[str, np.ndarray]:
         """The reference's flattened output on the case."""
         args = tuple(_deep_copy(a) for a in case.args)
-        with NP.errstate(all="ignore"), warnings.catch_warnings():
+        with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return self.flatten(self.reference(*args))
 
@@ -318,7 +219,7 @@ class Spec:
         None)``; raises CheckFailure with a diagnosis on any difference. Learner arrays may
         hold inf or NaN: comparing and diagnosing them must not warn (stderr zeroes a cell).
         """
-        with NP.errstate(all="ignore"), warnings.catch_warnings():
+        with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return self._verify(flat, case)
 
@@ -351,13 +252,13 @@ class Spec:
     def _numerical(self, flat, case: Case, label: str) -> float | None:
         if self.numerical is None:
             return None
-        with NP.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
             numeric = self.numerical(case)
         worst = 0.0
         for key, grad in numeric.items():
-            diff = NP.abs(NP.subtract(flat[key], grad))
-            scale = NP.maximum(NP.add(NP.abs(flat[key]), NP.abs(grad)), self.grad_floor)
-            rel = float(NP.amax(NP.divide(diff, scale))) if grad.size else 0.0
+            diff = np.abs(np.subtract(flat[key], grad))
+            scale = np.maximum(np.add(np.abs(flat[key]), np.abs(grad)), self.grad_floor)
+            rel = float(np.max(np.divide(diff, scale))) if grad.size else 0.0
             if not rel <= self.grad_tol:
                 raise CheckFailure(
                     f"{label}: {key} disagrees with the numerical gradient "
@@ -394,7 +295,7 @@ class Spec:
         """Fail if ``fn`` runs Python lines in proportion to the number of examples."""
         if self.scaling_case is None:
             return
-        rng = NP.default_rng(self.seed + 2)
+        rng = np.random.default_rng(self.seed + 2)
 
         def call_with_m(m: int) -> None:
             case = self.scaling_case(rng, m)
@@ -416,7 +317,7 @@ class Spec:
 
 
 def _shape_or_value(value: Any) -> str:
-    return f" {tuple(value.shape)}" if isinstance(value, NP.ndarray) else f"={_short(value)}"
+    return f" {tuple(value.shape)}" if isinstance(value, np.ndarray) else f"={_short(value)}"
 
 
 def _short(value: Any) -> str:
@@ -428,7 +329,7 @@ def _bad_shape(got: np.ndarray, want: np.ndarray) -> bool:
 
 
 def _bad_dtype(got: np.ndarray, want: np.ndarray) -> bool:
-    return got.dtype != NP.float64
+    return got.dtype != np.float64
 
 
 def _inputs(spec: Spec, case: Case) -> dict[str, Any]:
@@ -436,8 +337,8 @@ def _inputs(spec: Spec, case: Case) -> dict[str, Any]:
 
 
 def _deep_copy(value: Any) -> Any:
-    if isinstance(value, NP.ndarray):
-        return NP.array(value, copy=True)
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True)
     if isinstance(value, dict):
         return {k: _deep_copy(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -446,12 +347,12 @@ def _deep_copy(value: Any) -> Any:
 
 
 def _same(before: Any, after: Any) -> bool:
-    if isinstance(before, NP.ndarray):
+    if isinstance(before, np.ndarray):
         return (
-            type(after) is NP.ndarray
+            type(after) is np.ndarray
             and after.shape == before.shape
             and after.dtype == before.dtype
-            and bool(NP.array_equal(before, after, equal_nan=before.dtype.kind == "f"))
+            and bool(np.array_equal(before, after, equal_nan=before.dtype.kind == "f"))
         )
     if isinstance(before, dict):
         return (
@@ -475,137 +376,11 @@ def _quietly(call: Callable[[], Any], fp: set[str]) -> Any:
     sink = io.StringIO()
     with (
         warnings.catch_warnings(),
-        NP.errstate(all="call", call=record),
+        np.errstate(all="call", call=record),
         contextlib.redirect_stderr(sink),
     ):
         warnings.simplefilter("ignore")
         return call()
-
-
-# ------------------------------------------------------------------------------ checks
-def run_check(
-    spec: Spec, fn: Callable[..., Any], *, hidden: bool = False, case: str | None = None
-) -> str:
-    """The kernel-side check: every case, then vectorization; returns the success line.
-
-    ``case`` names one visible case: only that one runs (no vectorization check), to
-    reproduce a failure. A failing visible case's message says how to rerun it, and quotes
-    the learner's line when their function raised.
-    """
-    __tracebackhide__ = True  # IPython and pytest show the learner's frames, not ours
-    _require_integrity()
-    if not callable(fn):
-        raise CheckFailure(f"{spec.function}: expected a function, got {_describe(fn)}")
-    worst, worst_grad = 0.0, None
-    cases = spec.cases(hidden=hidden) if case is None else _named_case(spec, case, hidden)
-    for one in cases:
-        label = spec.label(one)
-        try:
-            rel, grad = _run_case(spec, fn, one, label)
-        except CheckFailure as failure:
-            _require_integrity()
-            message = _explain_labels(spec, fn, one, str(failure))
-            raise CheckFailure(_kernel_message(spec, one, message, failure)) from None
-        worst = max(worst, rel)
-        if grad is not None:
-            worst_grad = max(worst_grad or 0.0, grad)
-    if case is not None:
-        return f"✓ {spec.function}: case {case!r} (rel. diff {worst:.1g})"
-    spec.vectorization(fn)
-    _require_integrity()
-    if worst_grad is None:
-        return f"✓ {spec.function}: {len(cases)} cases (max rel. diff {worst:.1g})"
-    return (
-        f"✓ {spec.function}: {len(cases)} cases, matches the reference (max rel. diff "
-        f"{worst:.1g}) and numerical gradients (max rel. diff {worst_grad:.1g})"
-    )
-
-
-def _named_case(spec: Spec, name: str, hidden: bool) -> list[Case]:
-    if hidden:
-        raise ValueError("case= reruns one visible case; hidden cases cannot be chosen")
-    found = [c for c in spec.cases() if c.name == name]
-    if not found:
-        names = ", ".join(repr(c.name) for c in spec.cases())
-        raise ValueError(f"{spec.function} has no case {name!r}; its cases are {names}")
-    return found[:1]
-
-
-def _kernel_message(spec: Spec, case: Case, message: str, failure: BaseException) -> str:
-    """Add, in the learner's kernel only, the line of theirs that raised and (for a visible
-    case) how to rerun it. The trusted grader never sees these: they quote the learner's
-    source, and a hidden case must stay anonymous."""
-    cause = failure.__cause__
-    line = learner_line(cause) if cause is not None else None
-    if line:
-        message += f"; raised at your {line}"
-    if not case.hidden:
-        name = spec.function
-        message += f"; rerun this case: check_{name}({name}, case={case.name!r})"
-    return message
-
-
-def _run_case(spec: Spec, fn, case: Case, label: str) -> tuple[float, float | None]:
-    result, fp = spec.run(fn, case)
-    _require_integrity()
-    try:
-        flat = spec.flatten(result)
-    except CheckFailure as failure:
-        raise CheckFailure(f"{label}: {failure}") from None
-    rel, grad = spec.verify(flat, case)
-    if fp & spec.fail_on_fp:
-        raise CheckFailure(f"{label}: {spec.fp_message}")
-    return rel, grad
-
-
-def _explain_labels(spec: Spec, fn, case: Case, message: str) -> str:
-    """If only non-float labels fail, say so: the fix is a dtype conversion."""
-    dtype = case.extra.get("label_dtype")
-    if spec.label_arg is None or dtype in (None, "float64"):
-        return message
-    index = spec.arg_names.index(spec.label_arg)
-    args = list(case.args)
-    args[index] = NP.asarray(args[index], dtype=NP.float64)
-    floated = replace(case, args=tuple(args), extra={**case.extra, "label_dtype": "float64"})
-    try:
-        _run_case(spec, fn, floated, spec.label(floated))
-    except CheckFailure:
-        return message
-    y = spec.label_arg
-    return (
-        f"{spec.label(case)}: {spec.function} works when {y} holds floats but not when {y} "
-        f"has dtype {dtype}: labels may come as int, bool or uint8 (-{y} wraps around for "
-        f"uint8, booleans cannot be negated); convert first, e.g. {y} = {y}.astype(float). "
-        f"The failure: {message.split('): ', 1)[-1]}"
-    )
-
-
-def _require_integrity() -> None:
-    problem = integrity_problem()
-    if problem:
-        raise CheckFailure(
-            f"cannot check in this kernel: {problem} after graders.checks was imported. "
-            "Restart the kernel and run the notebook from the top."
-        )
-
-
-def make_check(spec: Spec) -> Callable[..., None]:
-    """The learner-facing ``check_<function>(fn, *, hidden=False, case=None)`` for a spec."""
-    run = run_check
-    say = print
-
-    def check(fn: Callable[..., Any], *, hidden: bool = False, case: str | None = None) -> None:
-        __tracebackhide__ = True
-        say(run(spec, fn, hidden=hidden, case=case))
-
-    check.__name__ = check.__qualname__ = f"check_{spec.function}"
-    check.spec = spec  # what graders.checks.get_spec finds
-    check.__doc__ = (
-        f"Check a learner's ``{spec.function}`` against dlnotes.{spec.module}.{spec.function}."
-        "\n\nPrints one line on success; raises AssertionError with a diagnosis otherwise."
-        " ``hidden=True`` adds the hidden cases; ``case=<name>`` reruns one visible case."
-    )
-    return check
 
 
 seal(sys.modules[__name__])
