@@ -192,9 +192,13 @@ def run_worker(
     check_broker(app, url)
     signals.worker_process_init.connect(start_process, weak=False)
     signals.worker_process_shutdown.connect(stop_process, weak=False)
+    from graders.trusted.sandbox import bwrap_problem
+
+    problem = bwrap_problem()  # the command refused already unless the weak mode is allowed
+    sandbox = f"the WEAK sandbox ({problem}; every result says so)" if problem else "bwrap"
     print(
         f"dlcourse worker: grading version {code_fingerprint()[:12]} from {redact(url)} "
-        f"with {concurrency} process(es)",
+        f"with {concurrency} process(es) in {sandbox}",
         file=sys.stderr,
         flush=True,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import cluster_course as cc
 import pytest
-from conftest import VENV_BIN, dlcourse, snapshot_env
+from cluster_procs import VENV_BIN, dlcourse, snapshot_env
 
 from graders.pipeline.results import load_results
 
@@ -284,3 +284,15 @@ def _ready(worker) -> None:
     while " ready." not in worker.text():
         assert time.monotonic() < deadline and worker.process.poll() is None, worker.text()
         time.sleep(0.1)
+
+
+def test_a_worker_without_bubblewrap_says_it_grades_in_the_weak_sandbox(
+    broker, start_worker, code, tmp_path
+):
+    worker = start_worker(env={**code, "DLCOURSE_ALLOW_WEAK_SANDBOX": "1", "PATH": str(tmp_path)})
+    assert re.search(
+        r"grading version \w+ from redis\+socket://:\*\*\*@\S+ with 1 process\(es\) "
+        r"in the WEAK sandbox \(bubblewrap \(bwrap\) is not installed; every result "
+        r"says so\)",
+        worker.text(),
+    ), worker.text()

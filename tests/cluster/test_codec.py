@@ -39,8 +39,8 @@ def _trusted() -> TrustedResult:
         "2/3 exercises passed in the bwrap sandbox",
         "bwrap",
         exercises=[
-            ExerciseResult("forward", "test_forward", 2, 2, True, "", "forward ✓ ok"),
-            ExerciseResult("backward", "test_backward", 0, 3, False, "dw is wrong", ""),
+            ExerciseResult("forward", 2, 2, None, "forward ✓ ok"),
+            ExerciseResult("backward", 0, 3, "dw is wrong"),
         ],
         seconds=0.1 + 0.2,
         cells=[
