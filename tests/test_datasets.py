@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dlnotes import datasets
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = ("breast_cancer.npz", "digits.npz", "faces.npz")
+FILES = ("breast_cancer.npz", "digits.npz", "faces.npz", "digit_pairs.npz")
 
 
 # --- planar ------------------------------------------------------------------------------
@@ -149,6 +149,50 @@ def test_faces_look_different_from_backgrounds():
     assert np.abs(faces - others).mean() > 10
 
 
+# --- digit pairs ---------------------------------------------------------------------------
+
+
+def test_digit_pairs_are_raw_images_with_a_fixed_split():
+    train_x_orig, train_y, test_x_orig, test_y = datasets.load_digit_pairs()
+    assert train_x_orig.shape == (4000, 10, 20) and test_x_orig.shape == (1000, 10, 20)
+    assert train_y.shape == (1, 4000) and test_y.shape == (1, 1000)
+    # Not flattened, not scaled: the learner does both.
+    assert train_x_orig.dtype == np.uint8 and test_x_orig.dtype == np.uint8
+    assert train_y.dtype == np.float64 and test_y.dtype == np.float64
+    for images in (train_x_orig, test_x_orig):
+        assert images.min() == 0 and images.max() == 255
+    for labels in (train_y, test_y):
+        assert set(np.unique(labels)) == {0.0, 1.0} and 0.45 < labels.mean() < 0.55
+    assert datasets.DIGIT_PAIRS_CLASSES == ("different parity", "same parity")
+
+
+def test_digit_pair_labels_are_the_parity_of_the_two_digits():
+    _, train_y, _, test_y = datasets.load_digit_pairs()
+    train_digits, test_digits = datasets.load_digit_pair_digits()
+    for digits, labels in ((train_digits, train_y), (test_digits, test_y)):
+        assert digits.shape == (2, labels.shape[1]) and digits.max() == 9
+        assert np.array_equal(labels[0], (digits[0] % 2 == digits[1] % 2).astype(float))
+        # Every digit appears on both sides, in similar shares.
+        for side in digits:
+            counts = np.bincount(side, minlength=10)
+            assert counts.min() > 0.05 * side.size and counts.max() < 0.15 * side.size
+
+
+def test_no_handwritten_digit_is_in_both_splits():
+    raw = np.load(DATA / "digit_pairs.npz")
+    train, test = raw["train_source"], raw["test_source"]
+    assert not set(train.ravel()) & set(test.ravel())
+    assert train.max() < 5000 and test.max() < 5000
+    # Two different images in every pair, and each source row is always the same image.
+    assert np.all(train[0] != train[1]) and np.all(test[0] != test[1])
+    seen = {}
+    for part in ("train", "test"):
+        for side in (0, 1):
+            halves = raw[f"{part}_x"][:, :, 10 * side : 10 * side + 10]
+            for source, image in zip(raw[f"{part}_source"][side], halves, strict=True):
+                assert seen.setdefault(int(source), image.tobytes()) == image.tobytes()
+
+
 # --- checksums and damaged files ------------------------------------------------------------
 
 
@@ -173,6 +217,7 @@ def test_a_missing_file_is_named(tmp_path, monkeypatch):
         ("digits.npz", "load_digits"),
         ("breast_cancer.npz", "load_breast_cancer"),
         ("faces.npz", "load_faces"),
+        ("digit_pairs.npz", "load_digit_pairs"),
     ],
 )
 def test_a_corrupted_file_is_named(tmp_path, monkeypatch, name, loader):
