@@ -14,30 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.errors import DlcourseError
 from graders.exercises import CHAPTERS, EXERCISES
 from graders.paths import NOTEBOOKS_DIR
+from graders.results import ExerciseResult
 
 NO_SANDBOX = ("note: bubblewrap is not installed here, so your notebook ran without the "
               "sandbox (fine for your own code; instructors always grade in one)")
-
-
-class GradingError(DlcourseError):
-    """The notebook cannot be graded (not a chapter notebook, unreadable, ...)."""
-
-
-@dataclass(frozen=True)
-class ExerciseResult:
-    """One graded exercise: its test cell's score and, when it failed, why."""
-
-    name: str
-    score: float
-    max_score: float
-    diagnosis: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return self.score >= self.max_score
 
 
 @dataclass(frozen=True)
@@ -51,11 +33,11 @@ class NotebookResult:
 
     @property
     def score(self) -> float:
-        return sum(e.score for e in self.exercises)
+        return sum(e.points for e in self.exercises)
 
     @property
     def max_score(self) -> float:
-        return sum(e.max_score for e in self.exercises)
+        return sum(e.max_points for e in self.exercises)
 
     @property
     def passed(self) -> bool:
@@ -69,7 +51,7 @@ def detect_chapter(path: Path) -> str:
 
     Raises
     ------
-    GradingError
+    NotebookError
         If neither names a chapter.
     """
     from graders.trusted import notebook
@@ -80,12 +62,12 @@ def detect_chapter(path: Path) -> str:
     try:
         ids = set(notebook.grade_ids(notebook.read_cells(Path(path))))
     except notebook.NotebookError as exc:
-        raise GradingError(f"{path}: {exc}") from None
+        raise notebook.NotebookError(f"{path}: {exc}") from None
     overlap = {ch: sum(e.solution_id in ids for e in EXERCISES if e.chapter == ch)
                for ch in CHAPTERS}
     best = max(overlap, key=overlap.get)
     if overlap[best] == 0:
-        raise GradingError(f"{path} is not one of the course's chapter notebooks "
+        raise notebook.NotebookError(f"{path} is not one of the course's chapter notebooks "
                            f"({', '.join(CHAPTERS)})")
     return best
 
@@ -111,13 +93,14 @@ def grade_notebooks(paths: list[Path], *, notebooks_dir: Path = NOTEBOOKS_DIR,
         In the order of ``paths``; a notebook that could not be graded has ``error`` set.
     """
     from graders.trusted import Grader
+    from graders.trusted.notebook import NotebookError
 
     todo: list[tuple[Path, str]] = []
     results: dict[int, NotebookResult] = {}
     for index, path in enumerate(map(Path, paths)):
         try:
             chapter = detect_chapter(path)
-        except GradingError as exc:
+        except NotebookError as exc:
             results[index] = NotebookResult(path, "?", error=str(exc))
             continue
         source = notebooks_dir / chapter / f"{chapter}.ipynb"
@@ -138,9 +121,7 @@ def grade_notebooks(paths: list[Path], *, notebooks_dir: Path = NOTEBOOKS_DIR,
                                       source_notebook=notebooks_dir / chapter / f"{chapter}.ipynb")
                 if graded.status != "graded":
                     return NotebookResult(path, chapter, error=graded.message)
-                return NotebookResult(path, chapter, [
-                    ExerciseResult(e.function, e.points, e.max_points, e.diagnosis or None)
-                    for e in graded.exercises])
+                return NotebookResult(path, chapter, graded.exercises)
 
             with ThreadPoolExecutor(max_workers=lanes) as pool:
                 graded = list(pool.map(grade, todo))
@@ -168,10 +149,10 @@ def format_result(result: NotebookResult) -> str:
         return f"{result.path}: could not be graded\n  {result.error}"
     lines = [f"{result.path} (chapter {result.chapter}): "
              f"{_points(result.score)}/{_points(result.max_score)} points"]
-    width = max((len(e.name) for e in result.exercises), default=0)
+    width = max((len(e.function) for e in result.exercises), default=0)
     for e in result.exercises:
         mark = "✓" if e.passed else "✗"
-        line = f"  {mark} {e.name:<{width}}  {_points(e.score)}/{_points(e.max_score)}"
+        line = f"  {mark} {e.function:<{width}}  {_points(e.points)}/{_points(e.max_points)}"
         if not e.passed:
             line += "  " + _explain(e.diagnosis).replace("\n", "\n      ")
         lines.append(line)

@@ -43,6 +43,7 @@ import os
 import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, as_completed
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
@@ -61,7 +62,6 @@ from graders.pipeline.lanes import Lanes
 from graders.pipeline.results import (
     FAILED,
     GRADED,
-    ExerciseResult,
     SubmissionResult,
     results_engine,
     save_results,
@@ -212,14 +212,12 @@ class _NotGradedError(Exception):
 
 def submission_result(student: str, chapter: str, trusted: TrustedResult) -> SubmissionResult:
     """The stored result of a graded submission (diagnoses, tampering and sandbox notes)."""
-    exercises = []
-    for e in trusted.exercises:
-        diagnosis = e.diagnosis or None
-        if e.function in trusted.tampering:
-            diagnosis = (f"{TAMPERING}: its test cell printed a pass that grading did not "
-                         f"give: {e.diagnosis}")
-        exercises.append(ExerciseResult(e.function, float(e.points), float(e.max_points),
-                                        diagnosis))
+    exercises = [
+        replace(e, diagnosis=f"{TAMPERING}: its test cell printed a pass that grading did "
+                             f"not give: {e.diagnosis}")
+        if e.function in trusted.tampering else e
+        for e in trusted.exercises
+    ]
     notes = []
     if trusted.tampering:
         notes.append(f"{TAMPERING}: the test cell of {', '.join(trusted.tampering)} printed a "

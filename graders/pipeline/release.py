@@ -14,7 +14,7 @@ from pathlib import Path
 
 from graders.errors import DlcourseError
 from graders.pipeline.course import load_course
-from graders.pipeline.workers import run_isolated
+from graders.pipeline.isolated import run_isolated
 
 RELEASE_TIME_LIMIT = 300.0
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from graders.pipeline.course import database_errors
+from graders.results import ExerciseResult
 
 GRADED = "graded"
 FAILED = "failed"
@@ -32,29 +33,6 @@ result_table = sa.Table(
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("graded_at", sa.String(32), nullable=False),
 )
-
-
-@dataclass
-class ExerciseResult:
-    """One graded exercise (one nbgrader test cell) of one submission.
-
-    Attributes
-    ----------
-    function : str
-        The exercise's function name (the test cell's ``grade_id`` without ``test_``).
-    points, max_points : float
-    diagnosis : str or None
-        The check's failure message, or None when the exercise passed.
-    """
-
-    function: str
-    points: float
-    max_points: float
-    diagnosis: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return self.points >= self.max_points
 
 
 @dataclass

@@ -10,8 +10,8 @@ the notebook, so the grades of record come from here. Public API::
     result.score, result.max_score
     result.seed          # the hidden cases' seed: grade_notebook(..., seed=...) repeats it
     result.sandbox       # "bwrap", or "weak" when explicitly allowed without bwrap
-    for e in result.exercises:  # ExerciseResult(function, grade_id, points, max_points,
-        ...                     #               passed, diagnosis)
+    for e in result.exercises:  # graders.results.ExerciseResult: function, points,
+        ...                     # max_points, diagnosis (None if passed), output
 
 ``grade_notebook(path, chapter, *, seed=None, allow_weak_sandbox=False,
 time_limit=DEFAULT_TIME_LIMIT, source_notebook=None) -> TrustedResult`` never raises for

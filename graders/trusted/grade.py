@@ -124,8 +124,9 @@ class Grader:
                                    _why_unrecorded(e.function, steps, outputs, skipped),
                                    test_error)
             verdict = verify.exercise_result(e, specs[e.function], found)
-            result.exercises.append(
-                replace(verdict, diagnosis=notebook.redact(verdict.diagnosis, secret)))
+            if verdict.diagnosis is not None:
+                verdict = replace(verdict, diagnosis=notebook.redact(verdict.diagnosis, secret))
+            result.exercises.append(verdict)
         result.tampering = _claims(result, steps, outputs)
         passed = sum(e.passed for e in result.exercises)
         result.message = f"{passed}/{len(exercises)} exercises passed in the {self.mode} sandbox"
@@ -322,7 +323,7 @@ def _claims(result: TrustedResult, steps: list, outputs: dict) -> list[str]:
 def _ungradable(result: TrustedResult, exercises, message: str, start: float) -> TrustedResult:
     result.status, result.message = "ungradable", message
     result.exercises = [
-        ExerciseResult(e.function, e.test_id, 0, e.points, False, f"not graded: {message}")
+        ExerciseResult(e.function, 0, e.points, f"not graded: {message}")
         for e in exercises
     ]
     result.seconds = time.perf_counter() - start

@@ -4,35 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graders.results import ExerciseResult
 
-@dataclass(frozen=True)
-class ExerciseResult:
-    """The trusted verdict on one graded function.
-
-    Attributes
-    ----------
-    function : str
-        The graded function (also its solution cell's ``grade_id``).
-    grade_id : str
-        The ``grade_id`` of the exercise's test cell, ``test_<function>``: the cell whose
-        score this result replaces in the gradebook.
-    points, max_points : int
-        Points earned (all or nothing) and available.
-    passed : bool
-        True when every hidden case matched the reference.
-    diagnosis : str
-        Why it failed ("" when it passed); never contains expected values.
-    output : str
-        The line its test cell shows when it passed (the trusted run's, not the learner's).
-    """
-
-    function: str
-    grade_id: str
-    points: int
-    max_points: int
-    passed: bool
-    diagnosis: str = ""
-    output: str = ""
+__all__ = ["CellOutput", "ExerciseResult", "TrustedResult"]
 
 
 @dataclass(frozen=True)
@@ -92,11 +66,11 @@ class TrustedResult:
     sandbox_cpu: float = 0.0
 
     @property
-    def score(self) -> int:
+    def score(self) -> float:
         return sum(e.points for e in self.exercises)
 
     @property
-    def max_score(self) -> int:
+    def max_score(self) -> float:
         return sum(e.max_points for e in self.exercises)
 
     def by_function(self) -> dict[str, ExerciseResult]:

@@ -236,10 +236,10 @@ def exercise_result(exercise: Exercise, spec, records: Records) -> ExerciseResul
     """The trusted verdict on one exercise: every case passes, or 0 with a diagnosis."""
 
     def verdict(problem: str | None, output: str = "") -> ExerciseResult:
-        passed = problem is None
-        return ExerciseResult(exercise.function, exercise.test_id,
-                              exercise.points if passed else 0, exercise.points, passed,
-                              "" if passed else clean(problem), output if passed else "")
+        if problem is None:
+            return ExerciseResult(exercise.function, exercise.points, exercise.points,
+                                  output=output)
+        return ExerciseResult(exercise.function, 0, exercise.points, clean(problem))
 
     entries = [e for e in records.entries if isinstance(e, dict)][:4]
     if not entries:

@@ -13,10 +13,11 @@ from learner_helpers import dlcourse
 
 from graders.catalogue import RIGHT, WRONG, load
 from graders.checks.logistic import check_compute_cost
-from graders.learner.grading import GradingError, detect_chapter
+from graders.learner.grading import detect_chapter
 from graders.learner.incell import check_this_notebook
 from graders.learner.workspace import prepare_workspace
 from graders.paths import NOTEBOOKS_DIR
+from graders.trusted.notebook import NotebookError
 
 
 def _set_solution(path: Path, grade_id: str, source: str) -> None:
@@ -98,5 +99,5 @@ def test_chapter_from_name_or_from_grade_ids(tmp_path):
     assert detect_chapter(tmp_path / "02_logistic.v1a2b3c4d.ipynb") == "02_logistic"
     nb.cells = nb.cells[:1]
     nbformat.write(nb, renamed)
-    with pytest.raises(GradingError, match="not one of the course's chapter notebooks"):
+    with pytest.raises(NotebookError, match="not one of the course's chapter notebooks"):
         detect_chapter(renamed)

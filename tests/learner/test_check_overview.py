@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from graders.exercises import CHAPTERS, chapter_exercises, max_score
-from graders.learner.grading import ExerciseResult, NotebookResult, format_overview
+from graders.learner.grading import NotebookResult, format_overview
+from graders.results import ExerciseResult
 
 
 def result(chapter: str, lost: int = 0, error: str | None = None) -> NotebookResult:
     exercises = [ExerciseResult(e.function, e.points, e.points) for e in chapter_exercises(chapter)]
     if lost:
         first = exercises[0]
-        exercises[0] = ExerciseResult(first.name, first.score - lost, first.max_score, "wrong")
+        exercises[0] = ExerciseResult(first.function, first.points - lost, first.max_points,
+                                      "wrong")
     return NotebookResult(Path(f"{chapter}.ipynb"), chapter, [] if error else exercises, error)
 
 

@@ -271,7 +271,7 @@ def test_attack_scores_what_it_deserves(attack: Attack, course, marker):
     assert result.score == points(*attack.passing)
     for exercise in result.exercises:
         assert exercise.passed == (exercise.function in attack.passing)
-        assert (exercise.diagnosis == "") == exercise.passed
+        assert (exercise.diagnosis is None) == exercise.passed
         if not exercise.passed and attack.diagnosis:
             assert re.search(attack.diagnosis, exercise.diagnosis), exercise.diagnosis
     assert course.fingerprint() == before
