@@ -16,7 +16,12 @@ from graders.exercises import EXERCISES, Exercise
 # Stub signatures that the spec's argument names cannot give. The deep initializer
 # takes its generator as a keyword-only ``rng`` (no hidden global RNG), so its solution
 # cell, and the stub nbgrader leaves of it, reads ``(layer_dims, *, rng)``.
-STUB_ARGS = {"deep.initialize_parameters_deep": "layer_dims, *, rng"}
+STUB_ARGS = {
+    "deep.initialize_parameters_deep": "layer_dims, *, rng",
+    "shallow.initialize_parameters": "n_x, n_h, n_y, *, rng",
+    "shallow.nn_model": "X, Y, n_h, num_iterations=10000, learning_rate=1.2, *, rng, "
+    "record_every=1000",
+}
 
 
 def free_names(exercise: Exercise) -> dict:

@@ -40,6 +40,11 @@ CURRICULUM_EXERCISES = {
         "forward propagation": "forward_propagation",
         "cost": "compute_cost",
         "backward propagation": "backward_propagation",
+        # Issue 15 point 1: the training code of every chapter that trains is graded.
+        "random initialization": "initialize_parameters",
+        "training: update": "update_parameters",
+        "training: the model": "nn_model",
+        "training: prediction": "predict",
     },
     "04_deep": {
         "initialization for L layers": "initialize_parameters_deep",
