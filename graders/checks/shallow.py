@@ -320,7 +320,12 @@ check_update_parameters = make_check(UPDATE_PARAMETERS)
 
 # n_x, n_h, m, num_iterations, learning_rate, record_every
 _MODEL_VISIBLE = ((2, 3, 6, 5, 1.2, 2), (3, 2, 5, 3, 0.5, 1), (2, 1, 4, 2, 1.2, 100))
-_MODEL_HIDDEN = ((4, 5, 9, 7, 0.8, 3), (1, 1, 3, 4, 1.5, 2), (5, 4, 12, 6, 1.2, 5))
+_MODEL_HIDDEN = (
+    (4, 5, 9, 7, 0.8, 3),
+    (1, 1, 3, 4, 1.5, 2),
+    (5, 4, 12, 6, 1.2, 5),
+    (3, 2, 1, 3, 0.8, 1),
+)
 _STARTS = ("start", "again", "other")
 
 
