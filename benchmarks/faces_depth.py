@@ -66,11 +66,11 @@ def train_both(Xtr, Ytr, Xte, Yte, seed: int) -> dict[str, tuple[float, float, f
     params, _ = deep.deep_model(
         Xtr,
         Ytr,
-        DEEP["layer_dims"],
+        deep.initialize_parameters_deep(
+            DEEP["layer_dims"], rng=np.random.default_rng(seed), scale="he"
+        ),
         DEEP["learning_rate"],
         DEEP["num_iterations"],
-        rng=np.random.default_rng(seed),
-        scale="he",
     )
     seconds = time.perf_counter() - start
     out["L-layer"] = (

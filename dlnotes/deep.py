@@ -273,30 +273,45 @@ def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> di
 def deep_model(
     X: ArrayLike,
     Y: ArrayLike,
-    layer_dims: list[int],
+    parameters: dict,
     learning_rate: float = 0.0075,
     num_iterations: int = 3000,
-    *,
-    rng: np.random.Generator,
-    scale: float | str = "he",
     record_every: int = 100,
+    *,
     progress: bool = False,
 ) -> tuple[dict, list[float]]:
-    """Train an L-layer network by full-batch gradient descent.
+    r"""Train an L-layer network from ``parameters`` by full-batch gradient descent.
+
+    Each iteration ``i`` runs ``deep_forward``, ``deep_backward`` and
+    :math:`W^{[l]} := W^{[l]} - \alpha\, dW^{[l]}` (likewise b), and continues from the
+    parameters the previous one left. The cost of iteration ``i``'s forward pass, the
+    parameters *before* its update, is recorded when ``i % record_every == 0``: ``costs[0]``
+    is the cost of the start.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n[0], m)
+    Y : ndarray of shape (1, m), labels 0 or 1
+    parameters : dict with ``W1, b1, ..., WL, bL``, the start (from
+        ``initialize_parameters_deep``); left unchanged
+    learning_rate : float, :math:`\alpha`
+    num_iterations : int, the number of gradient-descent steps
+    record_every : int
 
     Returns
     -------
-    parameters : dict, the trained parameters
-    costs : list of float, the cost every ``record_every`` iterations
+    parameters : dict, the parameters after ``num_iterations`` steps
+    costs : list of float, the costs of iterations 0, record_every, 2 record_every, ...
+        (``ceil(num_iterations / record_every)`` of them)
     """
-    parameters = initialize_parameters_deep(layer_dims, rng=rng, scale=scale)
+    L = check_parameters(parameters)
     costs = []
-    for i in iterations(num_iterations, progress=progress, desc=f"{len(layer_dims) - 1}-layer"):
+    for i in iterations(num_iterations, progress=progress, desc=f"{L}-layer"):
         AL, caches = deep_forward(X, parameters)
-        grads = deep_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, learning_rate)
         if i % record_every == 0:
             costs.append(compute_cost(AL, Y))
+        grads = deep_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
     return parameters, costs
 
 

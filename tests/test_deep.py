@@ -188,10 +188,12 @@ def test_deep_model_learns(global_rng_untouched):
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, size=(2, 300))
     Y = (np.sum(X**2, axis=0, keepdims=True) < 0.5).astype(float)
+    start = deep.initialize_parameters_deep([2, 8, 4, 1], rng=rng, scale="he")
     parameters, costs = deep.deep_model(
-        X, Y, [2, 8, 4, 1], learning_rate=0.5, num_iterations=2000, rng=rng, record_every=100
+        X, Y, start, learning_rate=0.5, num_iterations=2000, record_every=100
     )
     assert len(costs) == 20 and costs[-1] < 0.5 * costs[0]
+    assert costs[0] == deep.compute_cost(deep.deep_forward(X, start)[0], Y)  # the start's cost
     assert np.mean(deep.predict(parameters, X) == Y) > 0.9
 
 

@@ -548,6 +548,155 @@ def update_parameters(parameters, grads, learning_rate):
 """),
 ]
 
+# --- deep_model ------------------------------------------------------------------------
+
+MODEL = "deep_model"
+_DM_OK = """\
+def deep_model(X, Y, parameters, learning_rate, num_iterations, record_every=100):
+    costs = []
+    for i in range(num_iterations):
+        AL, caches = deep_forward(X, parameters)
+        if i % record_every == 0:
+            costs.append(compute_cost(AL, Y))
+        grads = deep_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
+    return parameters, costs
+"""
+_DM_COST = """\
+        if i % record_every == 0:
+            costs.append(compute_cost(AL, Y))
+"""
+_DM_STEP = """\
+        grads = deep_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
+"""
+_DM_LOOP = """\
+    for i in range(num_iterations):
+        AL, caches = deep_forward(X, parameters)
+"""
+_DM_SIZES = (
+    '[X.shape[0]] + [parameters["W" + str(l)].shape[0] for l in range(1, len(parameters) // 2 + 1)]'
+)
+WRONG_MODEL = _variants(MODEL, _DM_OK, [
+    ("forward_outside_the_loop", r"deep_forward runs once", _DM_LOOP, """\
+    AL, caches = deep_forward(X, parameters)
+    for i in range(num_iterations):
+"""),
+    ("cost_after_the_update", r"after each update", _DM_COST + _DM_STEP, _DM_STEP + """\
+        if i % record_every == 0:
+            costs.append(compute_cost(deep_forward(X, parameters)[0], Y))
+"""),
+    ("learning_rate_twice", r"learning rate is applied twice", _DM_STEP, """\
+        grads = deep_backward(AL, Y, caches)
+        grads = {key: learning_rate * value for key, value in grads.items()}
+        parameters = update_parameters(parameters, grads, learning_rate)
+"""),
+    ("two_updates", r"two gradient steps", _DM_STEP, _DM_STEP + """\
+        parameters = update_parameters(parameters, grads, learning_rate)
+"""),
+    ("not_carried_over", r"not carried over", _DM_STEP + "    return parameters, costs\n", """\
+        grads = deep_backward(AL, Y, caches)
+        trained = update_parameters(parameters, grads, learning_rate)
+    return trained, costs
+"""),
+    ("update_not_assigned", r"never change", _DM_STEP, """\
+        grads = deep_backward(AL, Y, caches)
+        update_parameters(parameters, grads, learning_rate)
+"""),
+    ("cost_every_iteration", r"every iteration: record it only when", _DM_COST, """\
+        costs.append(compute_cost(AL, Y))
+"""),
+    ("record_every_ignored", r"record_every is ignored", "i % record_every == 0",
+     "i % 100 == 0"),
+    ("records_at_the_end_of_each_period", r"record_every - 1", "i % record_every == 0",
+     "(i + 1) % record_every == 0"),
+    ("one_iteration_fewer", r"num_iterations - 1 iterations", "range(num_iterations)",
+     "range(num_iterations - 1)"),
+    ("counts_from_one", r"i counted from 1", "range(num_iterations)",
+     "range(1, num_iterations + 1)"),
+    ("initializes_again", r"costs\[0\] is not the cost of the parameters passed in",
+     "    costs = []\n", f"""\
+    layer_dims = {_DM_SIZES}
+    parameters = initialize_parameters_deep(layer_dims, rng=np.random.default_rng(1))
+    costs = []
+"""),
+    ("initializes_inside_the_loop", r"costs\[0\] is not the cost of the parameters passed in",
+     _DM_LOOP, f"""\
+    for i in range(num_iterations):
+        layer_dims = {_DM_SIZES}
+        parameters = initialize_parameters_deep(layer_dims, rng=np.random.default_rng(i))
+        AL, caches = deep_forward(X, parameters)
+"""),
+    ("returns_costs_first", r"expected a dict", "return parameters, costs",
+     "return costs, parameters"),
+])
+WRONG_MODEL += [
+    wrong(MODEL, "update_before_gradient", r"previous iteration", """\
+def deep_model(X, Y, parameters, learning_rate, num_iterations, record_every=100):
+    costs = []
+    grads = {"d" + key: np.zeros_like(value) for key, value in parameters.items()}
+    for i in range(num_iterations):
+        AL, caches = deep_forward(X, parameters)
+        if i % record_every == 0:
+            costs.append(compute_cost(AL, Y))
+        parameters = update_parameters(parameters, grads, learning_rate)
+        grads = deep_backward(AL, Y, caches)
+    return parameters, costs
+"""),
+    wrong(MODEL, "returns_the_start", r"returns the parameters it was given", """\
+def deep_model(X, Y, parameters, learning_rate, num_iterations, record_every=100):
+    costs = []
+    current = parameters
+    for i in range(num_iterations):
+        AL, caches = deep_forward(X, current)
+        if i % record_every == 0:
+            costs.append(compute_cost(AL, Y))
+        grads = deep_backward(AL, Y, caches)
+        current = update_parameters(current, grads, learning_rate)
+    return parameters, costs
+"""),
+]
+RIGHT_MODEL = [
+    right(MODEL, "textbook", _DM_OK),
+    right(MODEL, "while_loop_cost_after_backward", """\
+def deep_model(X, Y, parameters, learning_rate, num_iterations, *, record_every=100):
+    costs, i = [], 0
+    while i < num_iterations:
+        AL, caches = deep_forward(X, parameters)
+        grads = deep_backward(AL, Y, caches)
+        if not i % record_every:
+            costs.append(float(compute_cost(AL, Y)))
+        parameters = update_parameters(parameters, grads, learning_rate)
+        i += 1
+    return (parameters, costs)
+"""),
+    right(MODEL, "own_cost_and_step", """\
+def deep_model(X, Y, parameters, learning_rate, num_iterations, record_every=100):
+    params = {key: value.copy() for key, value in parameters.items()}
+    costs = []
+    for iteration in range(num_iterations):
+        AL, caches = deep_forward(X, params)
+        if iteration % record_every == 0:
+            m = Y.shape[1]
+            costs.append(float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m))
+        grads = deep_backward(AL, Y, caches)
+        for key in params:
+            params[key] = params[key] - learning_rate * grads["d" + key]
+    return params, costs
+"""),
+    right(MODEL, "costs_then_steps_from_a_range", """\
+def deep_model(X, Y, parameters, learning_rate, num_iterations, record_every=100):
+    recorded = set(range(0, num_iterations, record_every))
+    costs = []
+    for i in range(num_iterations):
+        AL, caches = deep_forward(X, parameters)
+        if i in recorded:
+            costs += [compute_cost(AL, Y)]
+        parameters = update_parameters(parameters, deep_backward(AL, Y, caches), learning_rate)
+    return parameters, costs
+"""),
+]
+
 # --- predict ---------------------------------------------------------------------------
 
 PREDICT = "predict"
@@ -603,6 +752,7 @@ WRONG = {
     LAB: WRONG_LAB,
     DEEP_BACKWARD: WRONG_DEEP_BACKWARD,
     UPDATE: WRONG_UPDATE,
+    MODEL: WRONG_MODEL,
     PREDICT: WRONG_PREDICT,
 }
 RIGHT = {
@@ -615,5 +765,6 @@ RIGHT = {
     LAB: RIGHT_LAB,
     DEEP_BACKWARD: RIGHT_DEEP_BACKWARD,
     UPDATE: RIGHT_UPDATE,
+    MODEL: RIGHT_MODEL,
     PREDICT: RIGHT_PREDICT,
 }

@@ -122,9 +122,9 @@ def train_digits(out: Path, rng: np.random.Generator, factor: int) -> Row:
     data = datasets.load_digits()
     iterations = DEEP["num_iterations"] // factor
     start = time.perf_counter()
-    parameters, costs = deep.deep_model(data.train_X, data.train_Y, DEEP["layer_dims"],
-                                        DEEP["learning_rate"], iterations, rng=rng,
-                                        record_every=10)
+    start_parameters = deep.initialize_parameters_deep(DEEP["layer_dims"], rng=rng, scale="he")
+    parameters, costs = deep.deep_model(data.train_X, data.train_Y, start_parameters,
+                                        DEEP["learning_rate"], iterations, record_every=10)
     seconds = time.perf_counter() - start
     ax = plotting.plot_costs(costs, every=10)
     ax.set_title(f"L-layer network {DEEP['layer_dims']}, digits 0-4 vs 5-9")

@@ -18,6 +18,7 @@ from graders.exercises import EXERCISES, Exercise
 # cell, and the stub nbgrader leaves of it, reads ``(layer_dims, *, rng)``.
 STUB_ARGS = {
     "deep.initialize_parameters_deep": "layer_dims, *, rng",
+    "deep.deep_model": "X, Y, parameters, learning_rate, num_iterations, record_every=100",
     "shallow.initialize_parameters": "n_x, n_h, n_y, *, rng",
     "shallow.nn_model": "X, Y, n_h, num_iterations=10000, learning_rate=1.2, *, rng, "
     "record_every=1000",

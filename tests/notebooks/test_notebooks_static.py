@@ -56,6 +56,7 @@ CURRICULUM_EXERCISES = {
         "backward: one layer": "linear_activation_backward",
         "backward: L-layer backward": "deep_backward",
         "update": "update_parameters",
+        "the L-layer model (issue 15: the training loop)": "deep_model",
     },
     "05_application": {"predictions of the trained network": "predict"},
 }

@@ -14,8 +14,9 @@ The checks are in three modules, in the order of the notes, with what they share
 ``_common``: :mod:`.forward` (``linear_forward``, ``linear_activation_forward``,
 ``deep_forward``, ``compute_cost``), :mod:`.backward` (``linear_backward``,
 ``linear_activation_backward``, ``deep_backward``) and :mod:`.training`
-(``initialize_parameters_deep``, ``update_parameters``, ``predict``). This module gathers
-their ``check_<function>`` and specs, and seals the modules they rely on.
+(``initialize_parameters_deep``, ``update_parameters``, ``predict``, ``deep_model``).
+This module gathers their ``check_<function>`` and specs, and seals the modules they rely
+on.
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ from graders.checks.deep.forward import (
     check_linear_forward,
 )
 from graders.checks.deep.training import (
+    DEEP_MODEL,
     INITIALIZE_PARAMETERS_DEEP,
     PREDICT,
     UPDATE_PARAMETERS,
+    check_deep_model,
     check_initialize_parameters_deep,
     check_predict,
     check_update_parameters,
@@ -57,6 +60,7 @@ __all__ = [
     "COMPUTE_COST",
     "DEEP_BACKWARD",
     "DEEP_FORWARD",
+    "DEEP_MODEL",
     "INITIALIZE_PARAMETERS_DEEP",
     "LINEAR_ACTIVATION_BACKWARD",
     "LINEAR_ACTIVATION_FORWARD",
@@ -67,6 +71,7 @@ __all__ = [
     "check_compute_cost",
     "check_deep_backward",
     "check_deep_forward",
+    "check_deep_model",
     "check_initialize_parameters_deep",
     "check_linear_activation_backward",
     "check_linear_activation_forward",

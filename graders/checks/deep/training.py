@@ -1,7 +1,8 @@
 r"""Checks of the steps around the two passes: before, during and after training.
 
 ``initialize_parameters_deep`` (chapter 4), ``update_parameters`` (one step of gradient
-descent, chapter 4) and ``predict`` (chapter 5). Examples are columns: ``X`` (n[0], m),
+descent, chapter 4), ``predict`` (chapter 5) and ``deep_model`` (the training loop,
+chapter 4). Examples are columns: ``X`` (n[0], m),
 ``p`` (1, m). ``parameters`` holds ``W{l}`` (n[l], n[l-1]) and ``b{l}`` (n[l], 1) for
 l = 1 .. L; ``grads`` holds ``dW{l}`` and ``db{l}`` of the same shapes.
 """
@@ -15,9 +16,9 @@ import numpy as np
 from dlnotes import deep as ref
 from graders.checks import _models
 from graders.checks._check import make_check
-from graders.checks._diagnose import Evidence, key_message
+from graders.checks._diagnose import Evidence, close, key_message
 from graders.checks._netspec import LAYERS_HINT, net_spec, quiet
-from graders.checks._outputs import Array, Dict
+from graders.checks._outputs import Array, Dict, Scalar, SeqOf, Tuple
 from graders.checks._spec import Case
 from graders.checks._tamper import seal
 from graders.checks.deep._common import MARGIN, network, same
@@ -306,5 +307,257 @@ PREDICT = net_spec(
     scaling_case=lambda rng, m: _predict_case(rng, [3, 4, 1], m),
 )
 check_predict = make_check(PREDICT)
+
+
+# ------------------------------------------------------------------------------ deep_model
+
+# The model trains from the parameters it is given, so its check needs no initializer
+# (any order of random draws is a right initializer): the learner's loop and the
+# reference's run a few iterations from the same start on tiny networks. The usual loop
+# mistakes are loops too (:func:`_train`'s switches); a result equal to one names it.
+
+# layer_dims, m, learning_rate, num_iterations, record_every
+_MODEL_VISIBLE = (
+    ([3, 4, 1], 5, 0.5, 3, 1),  # a cost every iteration
+    ([4, 3, 2, 1], 6, 0.3, 7, 3),  # costs of iterations 0, 3 and 6
+    ([2, 1], 4, 1.2, 1, 100),  # one iteration: one cost, one update
+)
+_MODEL_HIDDEN = (
+    ([5, 4, 3, 1], 8, 0.2, 6, 3),  # num_iterations a multiple of record_every: 0 and 3
+    ([1, 1], 3, 0.7, 4, 2),
+    ([6, 5, 1], 10, 0.1, 10, 4),  # 0, 4 and 8
+    ([3, 2, 1], 1, 0.4, 5, 2),  # one example
+)
+
+
+def _model_case(rng: np.random.Generator, layer_dims, m, learning_rate, num_iterations, every):
+    X, parameters = network(rng, layer_dims, m)
+    Y = _models.labels(rng, m, "float64")
+    name = (
+        f"L = {len(layer_dims) - 1}, m = {m}, learning_rate = {learning_rate}, "
+        f"num_iterations = {num_iterations}, record_every = {every}"
+    )
+    return Case(name, (X, Y, parameters, learning_rate, num_iterations, every), m=m)
+
+
+def _model_cases(rng: np.random.Generator, hidden: bool) -> list[Case]:
+    return [_model_case(rng, *row) for row in (_MODEL_HIDDEN if hidden else _MODEL_VISIBLE)]
+
+
+def _model_calls(call, case: Case):
+    *args, every = case.args
+    return call(*args, record_every=every)
+
+
+def _model_label(case: Case) -> str:
+    return repr(case.name)
+
+
+def _train(
+    X,
+    Y,
+    parameters,
+    learning_rate,
+    num_iterations,
+    record_every,
+    *,
+    iterations=None,
+    record=None,
+    cost_after=False,
+    stale=False,
+    rate=None,
+    steps=1,
+    carry=True,
+    forward_once=False,
+    returns_start=False,
+):
+    """The course's loop (the reference's), or one of its usual mistakes: ``iterations``
+    (the ``i`` it runs), ``record(i)`` (when it records the cost), the cost of the updated
+    parameters (``cost_after``), the previous iteration's gradients (``stale``), another
+    step size ``rate``, ``steps`` updates per iteration, every iteration from the start
+    (``carry=False``), one forward pass for all (``forward_once``), the start returned."""
+    start = parameters
+    iterations = range(num_iterations) if iterations is None else iterations
+    record = record or (lambda i: i % record_every == 0)
+    rate = learning_rate if rate is None else rate
+    previous = {"d" + k: np.zeros_like(v) for k, v in parameters.items()}
+    AL, caches = ref.deep_forward(X, parameters)
+    costs, updated = [], parameters
+    for i in iterations:
+        if not forward_once:
+            AL, caches = ref.deep_forward(X, parameters)
+        grads = ref.deep_backward(AL, Y, caches)
+        updated = parameters
+        for _ in range(steps):
+            updated = ref.update_parameters(updated, previous if stale else grads, rate)
+        previous = grads
+        if record(i):
+            A = ref.deep_forward(X, updated)[0] if cost_after else AL
+            costs.append(ref.compute_cost(A, Y))
+        parameters = updated if carry else start
+    return (start if returns_start else updated), costs
+
+
+_ALL_STEPS = "every iteration is forward, backward, then update_parameters"
+_LOOP_MISTAKES = (
+    (
+        "the update uses the gradients of the previous iteration (the update comes before "
+        "deep_backward): " + _ALL_STEPS + " with this iteration's grads",
+        dict(stale=True),
+    ),
+    (
+        "the gradients are those of the start at every iteration: deep_forward runs once, "
+        "before the loop; run it inside the loop, on the current parameters",
+        dict(forward_once=True),
+    ),
+    (
+        "the costs are those of the parameters after each update: record the cost of the "
+        "forward pass of iteration i, before its update (costs[0] is the cost of the start)",
+        dict(cost_after=True),
+    ),
+    (
+        "the learning rate is applied twice (a step of learning_rate² times the gradient): "
+        "pass the gradients and learning_rate to update_parameters as they are",
+        "rate_squared",
+    ),
+    (
+        "each iteration takes two gradient steps (update_parameters called twice): one "
+        "update per iteration",
+        dict(steps=2),
+    ),
+    (
+        "the parameters are not carried over: every iteration starts again from the given "
+        "parameters; assign the update back, parameters = update_parameters(parameters, ...)",
+        dict(carry=False),
+    ),
+    (
+        "the parameters never change: update_parameters returns a new dict, which is lost; "
+        "assign it, parameters = update_parameters(parameters, grads, learning_rate)",
+        dict(carry=False, returns_start=True),
+    ),
+    (
+        "it returns the parameters it was given, not the trained ones: return the "
+        "parameters after the last update",
+        dict(returns_start=True),
+    ),
+    (
+        "it records the cost at every iteration: record it only when i % record_every == 0",
+        dict(record=lambda i: True),
+    ),
+    (
+        "record_every is ignored (it records every 100 iterations): record the cost when "
+        "i % record_every == 0",
+        dict(record=lambda i: i % 100 == 0),
+    ),
+    (
+        "it records the costs of iterations record_every - 1, 2 record_every - 1, ... "
+        "((i + 1) % record_every, or i counted from 1): record when i % record_every == 0 "
+        "with i from 0, so that costs[0] is the cost of the start",
+        "record_late",
+    ),
+    (
+        "it runs num_iterations - 1 iterations: for i in range(num_iterations)",
+        "one_fewer",
+    ),
+    (
+        "it runs num_iterations + 1 iterations: for i in range(num_iterations)",
+        "one_more",
+    ),
+)
+
+
+def _loop_options(option, learning_rate, num_iterations, every) -> dict:
+    if isinstance(option, dict):
+        return option
+    return {
+        "rate_squared": dict(rate=learning_rate * learning_rate),
+        "record_late": dict(record=lambda i: i % every == every - 1),
+        "one_fewer": dict(iterations=range(num_iterations - 1)),
+        "one_more": dict(iterations=range(num_iterations + 1)),
+    }[option]
+
+
+def _matches(got: dict, wrong: dict) -> bool:
+    if set(got) != set(wrong):
+        return False
+    return all(
+        got[k].shape == wrong[k].shape and close(got[k], wrong[k], 1e-6, 1e-9) for k in wrong
+    )
+
+
+def _loop_diagnosis(ev: Evidence) -> str | None:
+    """The learner's result is that of one of the usual loop mistakes."""
+    if ev.stage not in ("keys", "value"):
+        return None
+    X, Y, parameters = ev.inputs["X"], ev.inputs["Y"], ev.inputs["parameters"]
+    rate, n, every = (ev.inputs[k] for k in ("learning_rate", "num_iterations", "record_every"))
+    with quiet():
+        for message, option in _LOOP_MISTAKES:
+            options = _loop_options(option, rate, n, every)
+            wrong = DEEP_MODEL.flatten(_train(X, Y, parameters, rate, n, every, **options))
+            if not _matches(ev.got, wrong) or _matches(ev.expected, wrong):
+                continue
+            return message
+    return None
+
+
+def _agree(ev: Evidence, prefix: str) -> bool:
+    keys = [k for k in ev.expected if k.startswith(prefix)]
+    return all(
+        k in ev.got
+        and ev.got[k].shape == ev.expected[k].shape
+        and close(ev.got[k], ev.expected[k], 1e-7, 1e-12)
+        for k in keys
+    )
+
+
+def _costs_count_diagnosis(ev: Evidence) -> str | None:
+    """How many costs, and which iterations they belong to."""
+    got = sum(key.startswith("costs[") for key in ev.got)
+    want = sum(key.startswith("costs[") for key in ev.expected)
+    if ev.stage != "keys" or got == want:
+        return None
+    n, every = ev.inputs["num_iterations"], ev.inputs["record_every"]
+    return (
+        f"costs has {got} entries, expected {want}: one cost for each iteration "
+        f"i < num_iterations = {n} with i % record_every == 0 (record_every = {every})"
+    )
+
+
+def _model_localised(ev: Evidence) -> str | None:
+    """No loop mistake fits: say which part agrees with the reference run."""
+    if ev.stage != "value":
+        return None
+    if not _agree(ev, "costs[0]"):
+        return (
+            "costs[0] is not the cost of the parameters passed in: train from the given "
+            "start (do not initialize again inside deep_model) and record the cost of each "
+            "forward pass before its update; if you do, check that your deep_forward and "
+            "compute_cost pass their checks"
+        )
+    if _agree(ev, "costs["):
+        return (
+            f"the costs are right but {ev.key} is not: return the parameters after the last update"
+        )
+    return (
+        f"{ev.key} differs from the reference run although costs[0] (the start) agrees: "
+        + _ALL_STEPS
+        + ", and the next iteration continues from the updated parameters; "
+        "check that your deep_backward and update_parameters pass their checks"
+    )
+
+
+DEEP_MODEL = net_spec(
+    arg_names=("X", "Y", "parameters", "learning_rate", "num_iterations", "record_every"),
+    reference=ref.deep_model,
+    make_cases=_model_cases,
+    output=Tuple("result", [Dict("parameters", None), SeqOf("costs", Scalar("cost"))]),
+    calls=_model_calls,
+    describe_case=_model_label,
+    diagnoses=(_loop_diagnosis, _costs_count_diagnosis, _model_localised),
+    key_error_hint=LAYERS_HINT,
+)
+
+check_deep_model = make_check(DEEP_MODEL)
 
 seal(sys.modules[__name__])
