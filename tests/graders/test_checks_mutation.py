@@ -7,6 +7,9 @@ Run with ``-s`` to see the score per function.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+
 import automutants
 import numpy as np
 import pytest
@@ -17,6 +20,7 @@ from graders.catalogue import RIGHT, Implementation, load
 from graders.checks import get_spec
 
 # A message is "specific" when it names a mistake, not just the worst element.
+MUTANT_SECONDS = 3.0  # per mutant and stage: a mutant that still runs then has hung
 GENERIC = ("is wrong at index", "is wrong:", "off by a constant factor", "each step", " raised ")
 
 
@@ -41,6 +45,27 @@ def _same_as_reference(spec, fn, seeds=(11, 12, 13)) -> bool:
     return True
 
 
+class _TooSlowError(Exception):
+    """A mutant ran past its time budget (a loop that no longer ends, say)."""
+
+
+@contextlib.contextmanager
+def _budget(seconds: float):
+    """Stop the block after ``seconds`` of wall time (SIGALRM: pytest runs tests in the
+    main thread of each worker process)."""
+
+    def stop(signum, frame):
+        raise _TooSlowError
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 # The initializer is checked by properties, not against reference outputs: equivalence
 # is undefined for it, so it has no mutants.
 @pytest.mark.parametrize("exercise", exercises(compared_with_reference))
@@ -49,7 +74,7 @@ def test_every_non_equivalent_mutant_fails_the_visible_check(exercise, capfd):
     exercise: each that is not equivalent to the reference fails the visible check. Run
     with ``-s`` to see the score."""
     spec, check = get_spec(exercise.module, exercise.function), exercise.check()
-    tried = specific = equivalent = 0
+    tried = specific = equivalent = hanging = 0
     survivors, seen = [], set()
     for impl in RIGHT[exercise.key]:
         for mutant in automutants.mutants(impl.source):
@@ -62,21 +87,31 @@ def test_every_non_equivalent_mutant_fails_the_visible_check(exercise, capfd):
                 fn = load(entry, free_names(exercise))
             except Exception:
                 continue  # no longer defines the function
-            if _same_as_reference(spec, fn):
-                equivalent += 1
+            try:
+                with _budget(MUTANT_SECONDS):
+                    if _same_as_reference(spec, fn):
+                        equivalent += 1
+                        continue
+            except _TooSlowError:
+                hanging += 1  # a learner's hanging loop is stopped by the sandbox's limits
                 continue
             tried += 1
             try:
-                message = failure_message(check, fn)
+                with _budget(MUTANT_SECONDS):
+                    message = failure_message(check, fn)
             except AssertionError:
                 survivors.append(f"{impl.name}: {mutant.label}")
+            except _TooSlowError:
+                hanging += 1
+                tried -= 1
             else:
                 specific += not any(g in message for g in GENERIC)
     err = capfd.readouterr().err
     with capfd.disabled():
         print(
             f"\n{exercise.key}: {tried - len(survivors)}/{tried} mutants caught, "
-            f"{specific} with a specific diagnosis; {equivalent} equivalent mutants skipped"
+            f"{specific} with a specific diagnosis; {equivalent} equivalent mutants skipped, "
+            f"{hanging} that run past {MUTANT_SECONDS:g} s"
         )
     assert tried >= 20
     assert not survivors, survivors
