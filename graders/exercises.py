@@ -111,6 +111,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("04_deep", "deep.deep_backward", 3, same_answer=_GRADIENTS),
     Exercise("04_deep", "deep.update_parameters", 1, same_answer=("shallow.update_parameters",)),
     Exercise("04_deep", "deep.deep_model", 2),
+    Exercise("05_application", "images.flatten_images", 1),
     Exercise("05_application", "deep.predict", 2),
 )
 

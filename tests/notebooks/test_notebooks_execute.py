@@ -21,6 +21,9 @@ from notebook_course import nbgrader_meta, notebook_file, read_notebook
 from graders.exercises import CHAPTERS
 
 LIMITS = {None: 20.0, "autograde": 5.0}
+# Chapter 5 trains two networks on 4000 images of 200 pixels, 1500 steps each (about 10 s of
+# CPU each on an idle core): its normal run may take longer; graded, it is as fast as the rest.
+NORMAL_LIMITS = {"05_application": 40.0}
 CPU_PROBE = "import os\nprint(sum(os.times()[:4]))  # CPU seconds of this kernel and its children"
 
 
@@ -66,8 +69,9 @@ def test_source_notebook_runs_clean_and_fast(chapter, mode, tmp_path, monkeypatc
     nb, cpu, wall = execute(chapter, tmp_path)
     assert not problems(nb), problems(nb)
     print(f"{chapter} ({mode or 'normal'}): kernel CPU {cpu:.1f} s, cells' wall time {wall:.1f} s")
-    assert cpu < LIMITS[mode], f"{chapter} used {cpu:.1f} s of CPU"
-    assert wall < 3 * LIMITS[mode], f"{chapter}'s cells took {wall:.1f} s"
+    limit = NORMAL_LIMITS.get(chapter, LIMITS[mode]) if mode is None else LIMITS[mode]
+    assert cpu < limit, f"{chapter} used {cpu:.1f} s of CPU"
+    assert wall < 3 * limit, f"{chapter}'s cells took {wall:.1f} s"
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade"):  # a passing check prints its one line
             assert any(o.get("name") == "stdout" for o in cell.outputs), cell.source
@@ -155,16 +159,26 @@ def _claims_04(text, printed):
 
 def _claims_05(text, printed):
     assert_stated_accuracies_match_run(text, printed)
-    (total,) = found(r"(\d+) images in all", printed, "the run")
-    assert f"{total} images" in text
     assert found(r"fraction of positive examples: train ([\d.]+), test ([\d.]+)", printed,
-                 "the run") == ("0.50", "0.50"), "the text says half the images are positive"
-    errors = dict(re.findall(r"(\d)-layer: .*\((\d+) test images wrong\)", printed))
-    (m_test,) = found(r"X_test: +\(\d+, (\d+)\)", printed, "the run")
-    difference, stated_m, two, four = found(
-        r"by (\d+) of the (\d+) test images\s+\((\d+) wrong against (\d+)\)", text, "the text")
-    assert (two, four, stated_m) == (errors["2"], errors["4"], m_test)
-    assert int(difference) == int(two) - int(four)
+                 "the run")[1] == "0.50", "the text says half the images are positive"
+    (m_train, m_test) = found(r"X_train: \(\d+, (\d+)\)  X_test: \(\d+, (\d+)\)", printed,
+                              "the run")
+    assert f"{m_test} test images" in text and f"the {m_train} training images" in text
+    assert found(r"With (\d+) iterations each", text, "the text") == found(
+        r"trained (\d+) iterations", printed, "the run")
+    runs = dict(
+        (layers, (float(train), float(test), int(wrong))) for layers, train, test, wrong in
+        re.findall(r"(\d)-layer: train accuracy ([\d.]+)%, test accuracy ([\d.]+)% "
+                   r"\((\d+) test images wrong\)", printed)
+    )
+    difference, two, four = found(
+        r"gets (\d+)\s+more of the \d+ test images right than the 2-layer one\s+"
+        r"\((\d+) wrong against (\d+)\)", text, "the text")
+    assert (int(two), int(four)) == (runs["2"][2], runs["4"][2])
+    assert int(difference) == int(two) - int(four) > 0, "the text says depth pays on this run"
+    assert "almost perfectly" in text and runs["4"][0] > 99.0 > runs["4"][1] + 10, (
+        "the text says the 4-layer network fits its training set almost perfectly and overfits"
+    )
 
 
 def assert_stated_accuracies_match_run(text: str, printed: str) -> None:
@@ -174,7 +188,7 @@ def assert_stated_accuracies_match_run(text: str, printed: str) -> None:
     for layers, train, test in runs:
         row = rf"\| {layers}-layer [^|]*\| {re.escape(train)} \| {re.escape(test)} \|"
         assert re.search(row, text), f"the text does not state {layers}-layer {train} / {test}"
-    assert "Depth does not matter here" in text  # and not the old "does a little better"
+    assert "Here depth pays" in text  # the claim that _claims_05 checks against the run
 
 
 CLAIMS = {

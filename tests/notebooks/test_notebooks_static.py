@@ -58,7 +58,11 @@ CURRICULUM_EXERCISES = {
         "update": "update_parameters",
         "the L-layer model (issue 15: the training loop)": "deep_model",
     },
-    "05_application": {"predictions of the trained network": "predict"},
+    "05_application": {
+        # Issue 15 point 3: the learner flattens and scales the images.
+        "flatten and scale the images (issue 15)": "flatten_images",
+        "predictions of the trained network": "predict",
+    },
 }
 
 
