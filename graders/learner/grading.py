@@ -165,21 +165,40 @@ def format_result(result: NotebookResult) -> str:
 
 
 def format_overview(results: list[NotebookResult]) -> str:
-    """The course overview ``dlcourse check DIR`` ends with: points per chapter, the total."""
+    """The course overview: points per chapter, which chapters pass, and the total.
+
+    One line per chapter of the course, from its best-scoring notebook among ``results``
+    (a chapter without one is "not found" and counts 0)::
+
+        course overview:
+          01_numpy           4/4   passes
+          02_logistic        5/14  2 of 7 exercises pass
+          ...
+          total              9/51  1 of 5 chapters pass
+    """
     from graders.exercises import max_score
 
     best: dict[str, NotebookResult] = {}
     for r in results:  # one line per chapter: its best-scoring notebook
         if r.chapter in CHAPTERS and (r.chapter not in best or r.score > best[r.chapter].score):
             best[r.chapter] = r
-    lines, total = ["course overview:"], 0.0
+    lines, total, passing = ["course overview:"], 0.0, 0
     for chapter in CHAPTERS:
         r = best.get(chapter)
         got = r.score if r is not None and not r.error else 0.0
         total += got
-        state = ("not found" if r is None else "could not be graded" if r.error
-                 else "passes" if r.passed else "")
-        lines.append(f"  {chapter:<16} {_points(got):>3}/{max_score(chapter):<3} {state}".rstrip())
+        passing += r is not None and r.passed
+        if r is None:
+            state = "not found"
+        elif r.error:
+            state = "could not be graded"
+        elif r.passed:
+            state = "passes"
+        else:
+            done, n = sum(e.passed for e in r.exercises), len(r.exercises)
+            state = f"{done} of {n} exercises pass" if n != 1 else f"{done} of 1 exercise passes"
+        lines.append(f"  {chapter:<16} {_points(got):>3}/{max_score(chapter):<3}  {state}")
     course_max = sum(max_score(c) for c in CHAPTERS)
-    lines.append(f"  {'total':<16} {_points(total):>3}/{course_max}")
+    lines.append(f"  {'total':<16} {_points(total):>3}/{course_max:<3}  "
+                 f"{passing} of {len(CHAPTERS)} chapters pass")
     return "\n".join(lines)

@@ -24,13 +24,31 @@ _SELF_CHECK_MD = """\
 
 Save the notebook first (Ctrl+S), then run the cell below. It grades your saved notebook
 exactly as the instructor's `dlcourse autograde` would, hidden test cases included, and
-prints each exercise's points with a ✓ or the diagnosis. From a terminal, the same is
-`dlcourse check {name}`."""
+prints each exercise's points with a ✓ or the diagnosis. It ends with the course overview:
+the points of every chapter notebook saved in your workspace, and the total (the same as
+`course_overview.ipynb` at the top of the workspace). From a terminal, the same is
+`dlcourse check {name} --overview <your workspace>`."""
 
 _SELF_CHECK_CODE = """\
 from graders.learner.incell import check_this_notebook
 
 check_this_notebook("{name}")"""
+
+OVERVIEW_NOTEBOOK = "course_overview.ipynb"
+OVERVIEW_MARKER = "dlnotes-course-overview"
+
+_OVERVIEW_CODE = """\
+# The course overview: the points of each chapter and the total, with the chapters that
+# pass. It grades every chapter notebook *saved* in this workspace (save yours first,
+# Ctrl+S) as the instructor would, hidden test cases included; the diagnoses are in the
+# last cell of each chapter's notebook. From a terminal: dlcourse check --overview <here>
+from graders.learner.incell import show_course_overview
+
+show_course_overview()"""
+
+# What the released files hold besides the course's notebooks: a workspace made with other
+# texts is updated (graders.learner.workspace hashes this with the sources).
+TEMPLATES = "\n".join((_SELF_CHECK_MD, _SELF_CHECK_CODE, _OVERVIEW_CODE))
 
 
 def nbgrader_api(course_root: Path):
@@ -64,6 +82,16 @@ def add_self_check_cell(path: Path) -> None:
     nb.cells.append(nbformat.v4.new_markdown_cell(_SELF_CHECK_MD.format(name=name), metadata=meta))
     nb.cells.append(nbformat.v4.new_code_cell(_SELF_CHECK_CODE.format(name=name), metadata=meta))
     nbformat.write(nb, path)
+
+
+def write_overview_notebook(path: Path) -> Path:
+    """Write the workspace's one-cell ``course_overview.ipynb`` to ``path``; returns it."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(_OVERVIEW_CODE, metadata={"tags": [OVERVIEW_MARKER]})]
+    nbformat.write(nb, path)
+    return path
 
 
 def release_chapters(notebooks_dir: Path, out_dir: Path,

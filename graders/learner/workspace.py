@@ -1,4 +1,5 @@
-"""A learner's workspace: the student chapters, the data, and a manifest of what we wrote.
+"""A learner's workspace: the student chapters, the data, ``course_overview.ipynb`` (one
+cell: the points of every chapter and the total) and a manifest of what we wrote.
 
 The rule that protects the learner's work: a file we released is replaced by a newer
 course version only while it is exactly as we released it. A notebook counts as
@@ -25,9 +26,14 @@ import nbformat
 
 from graders.errors import DlcourseError, UsageError
 from graders.exercises import CHAPTERS, chapter_exercises
-from graders.learner.release import release_chapters
+from graders.learner.overview import MANIFEST
+from graders.learner.release import (
+    OVERVIEW_NOTEBOOK,
+    TEMPLATES,
+    release_chapters,
+    write_overview_notebook,
+)
 
-MANIFEST = ".dlnotes-workspace.json"
 FORMAT = 1
 
 NBGRADER_CONFIG = """\
@@ -73,8 +79,8 @@ def fingerprint(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _tree_hash(folders: list[Path]) -> str:
-    digest = hashlib.sha256()
+def _tree_hash(folders: list[Path], extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode())
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             if ".ipynb_checkpoints" in path.parts or "__pycache__" in path.parts:
@@ -135,7 +141,8 @@ def install_file(root: Path, rel: str, new: Path, manifest: dict) -> Action:
 
 def prepare_workspace(root: Path, notebooks_dir: Path, data_dir: Path,
                       chapters: tuple[str, ...] = CHAPTERS) -> list[Action]:
-    """Create or update the workspace ``root`` from the course's source notebooks.
+    """Create or update the workspace ``root`` from the course's source notebooks, with
+    the course overview notebook at its top (installed and updated like the chapters).
 
     Parameters
     ----------
@@ -159,7 +166,7 @@ def prepare_workspace(root: Path, notebooks_dir: Path, data_dir: Path,
     manifest = _load_manifest(root)
     sources = [Path(notebooks_dir) / c for c in chapters if (Path(notebooks_dir) / c).is_dir()]
     data_dir = Path(data_dir)
-    source_hash = _tree_hash(sources + ([data_dir] if data_dir.is_dir() else []))
+    source_hash = _tree_hash(sources + ([data_dir] if data_dir.is_dir() else []), TEMPLATES)
     all_there = all((root / rel).exists() for rel in manifest["files"])
     if manifest.get("source") == source_hash and all_there and manifest["files"]:
         return []
@@ -167,6 +174,7 @@ def prepare_workspace(root: Path, notebooks_dir: Path, data_dir: Path,
     with tempfile.TemporaryDirectory(prefix="dlnotes-ws-") as tmp:
         released_dir = Path(tmp)
         release_chapters(Path(notebooks_dir), released_dir, chapters)
+        write_overview_notebook(released_dir / OVERVIEW_NOTEBOOK)
         if data_dir.is_dir():
             shutil.copytree(data_dir, released_dir / "data",
                             ignore=shutil.ignore_patterns("__pycache__", "*.py"))

@@ -79,8 +79,9 @@ def _processes_mentioning(text: str) -> list[int]:
 def lab_server(tmp_path: Path):
     """``dlcourse lab`` on a free loopback port with a token, in a fresh workspace.
 
-    Lab's user settings live in ``tmp_path`` (notebook windowing off, so every cell is
-    in the page for the test to find). Stopped with its process group at the end; the
+    Lab's user settings and its saved layouts live in ``tmp_path`` (notebook windowing
+    off, so every cell is in the page for the test to find; no tab left open by another
+    test's server is restored). Stopped with its process group at the end; the
     test fails if any kernel it started outlives it.
     """
     settings = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
@@ -89,6 +90,7 @@ def lab_server(tmp_path: Path):
     runtime = tmp_path / "jupyter-runtime"
     port, token = free_port(), os.urandom(16).hex()
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "lab-workspaces"),
                JUPYTER_RUNTIME_DIR=str(runtime))
     log = tmp_path / "lab.log"
     workspace = tmp_path / "workspace"

@@ -9,42 +9,25 @@ import json
 import re
 import urllib.error
 
-import nbformat
 import pytest
-from browser_steps import Steps
+from browser_steps import (
+    CELL_TIMEOUT,
+    Steps,
+    cell,
+    open_notebook,
+    run_cell,
+    save_and_run_last_cell,
+    solve_and_check,
+    type_into,
+)
 
 from graders.catalogue import RIGHT, WRONG
 
 CHAPTER = "02_logistic"
 NOTEBOOK = f"{CHAPTER}/{CHAPTER}.ipynb"
+SETUP = "from graders.checks.logistic import"  # the setup cell
 EXERCISE = "logistic.compute_cost"
 MISTAKE = "no_division_by_m"
-CELL_TIMEOUT = 120_000  # ms; the machine may be busy with other test workers
-GRADING_TIMEOUT = 600_000  # ms; the last cell runs the whole of `dlcourse check`
-
-_PROMPT_DONE = """([el, before]) => {
-    const prompt = el.querySelector('.jp-InputPrompt').textContent;
-    return /\\[\\d+\\]/.test(prompt) && prompt !== before;
-}"""
-
-
-def _cell(page, text: str):
-    return page.locator(".jp-Notebook .jp-Cell").filter(has_text=text).first
-
-
-def _run(page, cell, timeout: int = CELL_TIMEOUT) -> None:
-    """Select the cell, press Shift+Enter, wait until its prompt shows a new number."""
-    before = cell.locator(".jp-InputPrompt").inner_text()
-    cell.locator(".cm-content").click()
-    page.keyboard.press("Shift+Enter")
-    page.wait_for_function(_PROMPT_DONE, arg=[cell.element_handle(), before], timeout=timeout)
-
-
-def _type_into(page, cell, source: str) -> None:
-    """Replace a code cell's text the way a learner does: select all, type."""
-    cell.locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(source)
 
 
 def test_chapter2_in_the_browser(lab_server, browser_page):
@@ -52,43 +35,22 @@ def test_chapter2_in_the_browser(lab_server, browser_page):
     steps = Steps("chapter2", page)
     right = RIGHT[EXERCISE][0]
     wrong = next(w for w in WRONG[EXERCISE] if w.name == MISTAKE)
-    n_cells = len(nbformat.read(lab_server.workspace / NOTEBOOK, as_version=4).cells)
 
-    def open_chapter():
-        page.goto(lab_server.page_url(NOTEBOOK))
-        page.wait_for_function(
-            f"document.querySelectorAll('.jp-Notebook .jp-Cell').length >= {n_cells}",
-            timeout=CELL_TIMEOUT)
-        lab_server.wait_for_kernel(NOTEBOOK)
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=CELL_TIMEOUT)
-        _run(page, _cell(page, "from graders.checks.logistic import"))  # the setup cell
+    steps.run("open-chapter-2", lambda: open_notebook(page, lab_server, NOTEBOOK, SETUP))
+    solution = cell(page, "def compute_cost(A, Y):")
+    test_cell = cell(page, "check_compute_cost(compute_cost)")
 
-    steps.run("open-chapter-2", open_chapter)
-    solution = _cell(page, "def compute_cost(A, Y):")
-    test_cell = _cell(page, "check_compute_cost(compute_cost)")
-    output = test_cell.locator(".jp-OutputArea")
-
-    def correct_solution():
-        _type_into(page, solution, right.source)
-        _run(page, solution)
-        _run(page, test_cell)
-        return output.inner_text()
-
-    text = steps.run("correct-solution-check-passes", correct_solution)
+    text = steps.run("correct-solution-check-passes",
+                     lambda: solve_and_check(page, solution, test_cell, right.source))
     assert re.match(r"✓ compute_cost: \d+ cases", text), text
 
-    def typical_mistake():
-        _type_into(page, solution, wrong.source)
-        _run(page, solution)
-        _run(page, test_cell)
-        return output.inner_text()
-
-    text = steps.run("mistake-diagnosed", typical_mistake)
+    text = steps.run("mistake-diagnosed",
+                     lambda: solve_and_check(page, solution, test_cell, wrong.source))
     assert "✓" not in text
     assert re.search(wrong.diagnosis, text, re.I), text
 
     def validate():
-        _type_into(page, solution, right.source)
+        type_into(page, solution, right.source)
         page.locator(".jp-Toolbar .jp-ToolbarButtonComponent").filter(has_text="Validate").click()
         dialog = page.locator(".jp-Dialog")
         dialog.get_by_text("Validation Results").wait_for(timeout=CELL_TIMEOUT * 2)
@@ -104,25 +66,17 @@ def test_chapter2_in_the_browser(lab_server, browser_page):
     page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
 
     def plot():
-        cell = _cell(page, "plt.subplots")
-        _run(page, cell)
-        image = cell.locator(".jp-OutputArea img")
+        plot_cell = cell(page, "plt.subplots")
+        run_cell(page, plot_cell)
+        image = plot_cell.locator(".jp-OutputArea img")
         image.wait_for(timeout=CELL_TIMEOUT)
-        cell.scroll_into_view_if_needed()
+        plot_cell.scroll_into_view_if_needed()
         return image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
 
     width, height = steps.run("plot-image", plot)
     assert width > 100 and height > 100
 
-    def self_check():
-        page.keyboard.press("Control+s")
-        cells = page.locator(".jp-Notebook .jp-Cell")
-        last = cells.nth(cells.count() - 1)
-        _run(page, last, timeout=GRADING_TIMEOUT)
-        last.scroll_into_view_if_needed()
-        return last.locator(".jp-OutputArea").inner_text()
-
-    text = steps.run("last-cell-dlcourse-check", self_check)
+    text = steps.run("last-cell-dlcourse-check", lambda: save_and_run_last_cell(page))
     assert re.search(r"✓ compute_cost\s+2/2", text), text
     assert re.search(r"✗ forward\s+0/2", text), text
     assert re.search(r"✗ backward\s+0/3", text), text

@@ -13,6 +13,7 @@ from learner_helpers import dlcourse
 
 from graders.catalogue import RIGHT, WRONG, load
 from graders.checks.logistic import check_compute_cost
+from graders.exercises import chapter_exercises, max_score
 from graders.learner.grading import detect_chapter
 from graders.learner.incell import check_this_notebook
 from graders.learner.workspace import prepare_workspace
@@ -50,8 +51,9 @@ def chapter2_release(tmp_path_factory) -> Path:
 
 
 def test_real_chapter_2(tmp_path, chapter2_release):
-    """The learner's release copy of chapter 2: untouched, all right, one typical mistake,
-    and a cost that is right only for the sizes of the visible cases (m <= 20)."""
+    """The learner's release copy of chapter 2: untouched, all right, and forward, cost and
+    backward done with one typical mistake, or with a cost that is right only for the sizes
+    of the visible cases (m <= 20)."""
     names = ("untouched", "right", "mistake", "visible_only")
     untouched, right, mistake, visible_only = (tmp_path / n / "02_logistic.ipynb" for n in names)
     wrong_cost = next(w for w in WRONG["logistic.compute_cost"] if w.name == "no_division_by_m")
@@ -62,7 +64,9 @@ def test_real_chapter_2(tmp_path, chapter2_release):
     for path in (untouched, right, mistake, visible_only):
         path.parent.mkdir()
         shutil.copy(chapter2_release, path)
-    for copy in (right, mistake, visible_only):
+    for e in chapter_exercises("02_logistic"):
+        _set_solution(right, e.function, RIGHT[e.key][0].source)
+    for copy in (mistake, visible_only):
         for function in ("forward", "compute_cost", "backward"):
             _set_solution(copy, function, RIGHT[f"logistic.{function}"][0].source)
     _set_solution(mistake, "compute_cost", wrong_cost.source)
@@ -74,17 +78,19 @@ def test_real_chapter_2(tmp_path, chapter2_release):
     reports = {name: block for name, block in re.findall(
         r"/(untouched|right|mistake|visible_only)/02_logistic\.ipynb (.*?)(?=\n\S|\Z)", out, re.S)}
     assert set(reports) == set(names), out
-    assert "7/7 points" in reports["right"] and "everything passes" in reports["right"]
-    assert "0/7 points" in reports["untouched"]
+    full = max_score("02_logistic")
+    assert f"{full}/{full} points" in reports["right"], reports["right"]
+    assert "everything passes" in reports["right"]
+    assert f"0/{full} points" in reports["untouched"]
     for function in ("forward", "compute_cost", "backward"):
         line = next(ln for ln in reports["untouched"].splitlines() if f" {function} " in ln)
         assert "✗" in line and "NotImplementedError" in line, line
-    assert "5/7 points" in reports["mistake"]
+    assert f"5/{full} points" in reports["mistake"]
     line = next(ln for ln in reports["mistake"].splitlines() if "compute_cost" in ln)
     assert re.search(r"✗ compute_cost\s+0/2", line)
     assert re.search(wrong_cost.diagnosis, line, re.I), line
     assert re.search(r"✓ forward\s+2/2", reports["mistake"])
-    assert "5/7 points" in reports["visible_only"]
+    assert f"5/{full} points" in reports["visible_only"]
     assert re.search(r"✗ compute_cost\s+0/2", reports["visible_only"])
     assert result.stderr == ""
 

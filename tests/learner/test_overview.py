@@ -27,7 +27,7 @@ def test_pointer_names_modules_that_hold_every_graded_function(chapter):
 
 def test_pointer_examples():
     assert answer_key_pointer("02_logistic").startswith(
-        "worked answers: dlnotes/logistic.py (forward, compute_cost, backward), in ")
+        "worked answers: dlnotes/logistic.py (forward, compute_cost, backward")
     assert "dlnotes/activations.py (sigmoid, sigmoid_derivative); dlnotes/basics.py" in (
         answer_key_pointer("01_numpy"))
     with pytest.raises(ValueError, match="06_extra"):

@@ -9,7 +9,7 @@ import nbformat
 from learner_helpers import dlcourse
 from toycourse import write_toy_chapter
 
-from graders.learner.release import SELF_CHECK_MARKER
+from graders.learner.release import OVERVIEW_NOTEBOOK, SELF_CHECK_MARKER
 from graders.learner.workspace import MANIFEST, fingerprint, prepare_workspace
 
 NB = "02_logistic/02_logistic.ipynb"
@@ -29,7 +29,8 @@ def _sources(path: Path) -> str:
 def test_workspace_holds_student_versions(tmp_path, toy_notebooks):
     ws = tmp_path / "ws"
     actions = prepare_workspace(ws, toy_notebooks, tmp_path / "no-data")
-    assert [(a.kind, a.path) for a in actions] == [("created", NB)]
+    assert [(a.kind, a.path) for a in actions] == [("created", NB),
+                                                   ("created", OVERVIEW_NOTEBOOK)]
     text = _sources(ws / NB)
     assert "raise NotImplementedError()" in text
     assert "return 2 * x" not in text, "the solution leaked into the student version"
@@ -103,7 +104,7 @@ def test_data_is_copied_and_protected_too(tmp_path):
     (data / "set.npz").write_bytes(b"version 3")
     actions = prepare_workspace(ws, no_chapters, data)
     assert (ws / "data" / "set.npz").read_bytes() == b"my own copy"
-    assert [a.kind for a in actions] == ["beside"]
+    assert [a.kind for a in actions if a.path.startswith("data/")] == ["beside"]
 
 
 def test_lab_prepare_only_command(tmp_path, toy_notebooks):
