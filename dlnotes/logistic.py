@@ -107,16 +107,27 @@ def optimize(
     Y: ArrayLike,
     num_iterations: int = 2000,
     learning_rate: float = 0.005,
-    *,
     record_every: int = 100,
+    *,
     progress: bool = False,
 ) -> tuple[dict, dict, list[float]]:
     r"""Gradient descent :math:`w := w - \alpha\, dw`, :math:`b := b - \alpha\, db`.
 
+    Parameters
+    ----------
+    w : ndarray of shape (n_x, 1), b : float
+        Where descent starts (the parameters are not re-initialised here).
+    X : ndarray of shape (n_x, m), Y : ndarray of shape (1, m)
+    num_iterations : int, the number of steps
+    learning_rate : float, :math:`\alpha`
+    record_every : int
+        Iteration ``i`` records its cost (the cost of the parameters *before* its step)
+        when ``i % record_every == 0``: ``costs[0]`` is the cost at the start.
+
     Returns
     -------
-    params : dict with ``"w"`` (n_x, 1) and ``"b"`` (float)
-    grads : dict, the gradients of the last iteration
+    params : dict with ``"w"`` (n_x, 1) and ``"b"`` (float), after ``num_iterations`` steps
+    grads : dict, the gradients of the last iteration (at the parameters before its step)
     costs : list of float, the cost every ``record_every`` iterations
     """
     w = as_float_array("w", w)
@@ -150,8 +161,8 @@ def model(
     Y_test: ArrayLike,
     num_iterations: int = 2000,
     learning_rate: float = 0.5,
-    *,
     record_every: int = 100,
+    *,
     progress: bool = False,
 ) -> dict:
     """Train logistic regression from zeros and report train and test accuracy.
@@ -165,8 +176,7 @@ def model(
     X_train = as_float_array("X_train", X_train)
     w, b = initialize_with_zeros(X_train.shape[0])
     params, _, costs = optimize(
-        w, b, X_train, Y_train, num_iterations, learning_rate,
-        record_every=record_every, progress=progress,
+        w, b, X_train, Y_train, num_iterations, learning_rate, record_every, progress=progress
     )
     w, b = params["w"], params["b"]
     Y_prediction_train = predict(w, b, X_train)

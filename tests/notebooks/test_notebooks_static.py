@@ -32,6 +32,11 @@ CURRICULUM_EXERCISES = {
         "cost J(w, b)": "compute_cost",
         "vectorized forward": "forward",
         "vectorized backward": "backward",
+        # "Gradient descent ...; training, prediction" (graded since issue 15):
+        "gradient descent: the zero start": "initialize_with_zeros",
+        "gradient descent: the loop": "optimize",
+        "prediction": "predict",
+        "training": "model",
     },
     "03_shallow": {
         "tanh derivative": "tanh_backward",
