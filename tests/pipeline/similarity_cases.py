@@ -21,8 +21,12 @@ COPIES: dict[str, dict[str, dict[str, str]]] = {
         "renamed": {
             "compute_cost": '''
 def compute_cost(A, Y):
-    n_examples = A.shape[1]
-    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / n_examples)
+    n_examples = Y.shape[1]
+    P = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
+    labels = Y.astype(float)
+    total = -np.sum(np.multiply(labels, np.log(P)) + np.multiply(1 - labels, np.log(1 - P)))
+    total = total / n_examples
+    return float(np.squeeze(total))
 ''',
             "backward": '''
 def backward(X, A, Y):
@@ -34,8 +38,11 @@ def backward(X, A, Y):
         "reordered": {
             "compute_cost": '''
 def compute_cost(A, Y):
-    m = A.shape[1]
-    return float(-np.sum((1 - Y) * np.log(1 - A) + Y * np.log(A)) / m)
+    m = Y.shape[1]
+    Y = Y.astype(float)
+    A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
+    cost = -np.sum(np.multiply(1 - Y, np.log(1 - A)) + np.multiply(Y, np.log(A))) / m
+    return float(np.squeeze(cost))
 ''',
             "backward": '''
 def backward(X, A, Y):
@@ -48,11 +55,15 @@ def backward(X, A, Y):
             "compute_cost": '''
 def compute_cost(A, Y):
     # number of examples
-    m = A.shape[1]
+    m = Y.shape[1]
+    # keep the logs finite
+    A = np.clip(A, np.nextafter(0, 1),
+                np.nextafter(1, 0))
+    Y = Y.astype(float)
     # cross-entropy, averaged
-    return float(
-        -np.sum(Y*np.log(A) + (1-Y)*np.log(1-A))/m
-    )
+    cost = -np.sum(np.multiply(Y, np.log(A))
+                   + np.multiply(1 - Y, np.log(1 - A)))/m
+    return float(np.squeeze(cost))
 ''',
             "backward": '''
 def backward(X, A, Y):
@@ -65,9 +76,12 @@ def backward(X, A, Y):
         "line added": {
             "compute_cost": '''
 def compute_cost(A, Y):
-    m = A.shape[1]
-    A = np.clip(A, 1e-12, 1 - 1e-12)
-    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
+    m = Y.shape[1]
+    assert A.shape == Y.shape
+    A = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
+    Y = Y.astype(float)
+    cost = -np.sum(np.multiply(Y, np.log(A)) + np.multiply(1 - Y, np.log(1 - A))) / m
+    return float(np.squeeze(cost))
 ''',
             "backward": '''
 def backward(X, A, Y):
@@ -81,9 +95,13 @@ def backward(X, A, Y):
             "compute_cost": '''
 def compute_cost(A, Y):
     # how many examples there are
-    k = A.shape[1]
-    probs = np.clip(A, 1e-12, 1 - 1e-12)
-    return float(-np.sum((1-Y)*np.log(1-probs) + Y*np.log(probs))/k)
+    k = Y.shape[1]
+    labels = Y.astype(float)
+    probs = np.clip(A, np.nextafter(0, 1), np.nextafter(1, 0))
+    assert probs.shape == labels.shape
+    total = -np.sum(np.multiply(1 - labels, np.log(1 - probs))
+                    + np.multiply(labels, np.log(probs)))/k
+    return float(np.squeeze(total))
 ''',
             "backward": '''
 def backward(X, A, Y):
