@@ -193,6 +193,6 @@ def test_dlcourse_check_gives_the_learner_style_notebooks_nbgraders_points(compa
                zip(paths, grade_notebooks(paths, say=lambda line: None), strict=True)}
     expected = {(r.student, r.chapter, r.test_id): r.nbgrader for r in comparison["rows"]
                 if r.student in learners}
-    got = {(s, c, f"test_{e.name}"): e.score for (s, c), r in checked.items()
+    got = {(s, c, e.grade_id): e.points for (s, c), r in checked.items()
            for e in r.exercises}
     assert got == expected
