@@ -9,6 +9,7 @@ from pathlib import Path
 
 from security_course import CHAPTER, SOURCE, solution_source
 
+from graders.exercises import max_score
 from graders.pipeline import canary
 from graders.pipeline.gradebook import snapshot_gradebook
 from graders.trusted import Grader
@@ -35,7 +36,8 @@ def test_a_canary_that_gets_points_flags_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr(canary, "wrong_source", lambda module, name: solution_source(name))
     with Grader() as grader:
         problems = canary.canary_problems(FakeCourse(tmp_path, ""), [CHAPTER], grader)
-    assert len(problems) == 1 and "7/7" in problems[0]
+    full = f"{max_score(CHAPTER):g}"
+    assert len(problems) == 1 and f"{full}/{full}" in problems[0]
 
 
 def test_snapshot_is_a_faithful_copy_of_a_sqlite_gradebook(tmp_path):
