@@ -11,19 +11,8 @@ expression that the check's failure message must match.
 
 from __future__ import annotations
 
-from graders.catalogue import Implementation
 from graders.catalogue._cost import cost_implementations
-from graders.catalogue.shallow import right, wrong
-
-
-def _variants(function: str, template: str, entries) -> list[Implementation]:
-    """Wrong entries made by replacing one fragment of a correct ``template``."""
-    out = []
-    for name, diagnosis, old, new in entries:
-        assert old in template, (name, old)
-        out.append(wrong(function, name, diagnosis, template.replace(old, new)))
-    return out
-
+from graders.catalogue.shallow import right, variants, wrong
 
 # --- initialize_parameters_deep --------------------------------------------------------
 
@@ -40,7 +29,7 @@ def initialize_parameters_deep(layer_dims, *, rng):
 _W = "rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * 0.01"
 _B = "np.zeros((layer_dims[l], 1))"
 
-WRONG_INIT = _variants(INIT, _INIT_OK, [
+WRONG_INIT = variants(INIT, _INIT_OK, [
     ("global_randn", r"np\.random.*rng", _W,
      "np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01"),
     ("global_seed", r"np\.random.*rng", "    parameters = {}\n",
@@ -103,7 +92,7 @@ def linear_forward(A_prev, W, b):
     cache = (A_prev, W, b)
     return Z, cache
 """
-WRONG_LINEAR_FORWARD = _variants(LINEAR_FORWARD, _LF_OK, [
+WRONG_LINEAR_FORWARD = variants(LINEAR_FORWARD, _LF_OK, [
     ("forgot_bias", r"forgot the bias", "np.dot(W, A_prev) + b", "np.dot(W, A_prev)"),
     ("bias_subtracted", r"subtract", "np.dot(W, A_prev) + b", "np.dot(W, A_prev) - b"),
     ("cache_wrong_order", r"order", "cache = (A_prev, W, b)", "cache = (W, A_prev, b)"),
@@ -150,7 +139,7 @@ def linear_activation_forward(A_prev, W, b, activation):
     cache = (linear_cache, Z)
     return A, cache
 """
-WRONG_LAF = _variants(LAF, _LAF_OK, [
+WRONG_LAF = variants(LAF, _LAF_OK, [
     ("activations_swapped", r"activation=.*looks like", "A = sigmoid(Z)\n    elif",
      "A = relu(Z)\n    elif"),
     ("no_activation", r"A equals Z", "    if activation == \"sigmoid\":\n        A = sigmoid(Z)\n"
@@ -204,7 +193,7 @@ def deep_forward(X, parameters):
     caches.append(cache)
     return AL, caches
 """
-WRONG_DEEP_FORWARD = _variants(DEEP_FORWARD, _DF_OK, [
+WRONG_DEEP_FORWARD = variants(DEEP_FORWARD, _DF_OK, [
     ("relu_output", r"output layer uses sigmoid", '"sigmoid")', '"relu")'),
     ("sigmoid_hidden", r"hidden layers use ReLU", '"relu")', '"sigmoid")'),
     ("output_cache_not_kept", r"one per layer", "    caches.append(cache)\n    return",
@@ -268,7 +257,7 @@ def linear_backward(dZ, cache):
     dA_prev = np.dot(W.T, dZ)
     return dA_prev, dW, db
 """
-WRONG_LINEAR_BACKWARD = _variants(LINEAR_BACKWARD, _LB_OK, [
+WRONG_LINEAR_BACKWARD = variants(LINEAR_BACKWARD, _LB_OK, [
     ("no_one_over_m", r"dW is exactly m = \d+ times too large", "np.dot(dZ, A_prev.T) / m",
      "np.dot(dZ, A_prev.T)"),
     ("dA_prev_divided_by_m", r"dA_prev has no 1/m", "np.dot(W.T, dZ)",
@@ -321,7 +310,7 @@ def linear_activation_backward(dA, cache, activation):
 """
 _RELU = "dZ = relu_backward(dA, Z)"
 _SIG = "dZ = sigmoid_backward(dA, Z)"
-WRONG_LAB = _variants(LAB, _LAB_OK, [
+WRONG_LAB = variants(LAB, _LAB_OK, [
     ("relu_mask_from_dA", r"mask .*dA", _RELU, "dZ = dA * (dA > 0)"),
     ("sigmoid_derivative_s_times_1_minus_z", r"s \* \(1 - s\)", _SIG,
      "s = sigmoid(Z)\n        dZ = dA * s * (1 - Z)"),
@@ -391,7 +380,7 @@ def deep_backward(AL, Y, caches):
         grads["db" + str(l + 1)] = db
     return grads
 """
-WRONG_DEEP_BACKWARD = _variants(DEEP_BACKWARD, _DB_OK, [
+WRONG_DEEP_BACKWARD = variants(DEEP_BACKWARD, _DB_OK, [
     ("dA_keys_shifted", r"shifted", """\
     grads["dA" + str(L - 1)] = dA_prev
     grads["dW" + str(L)] = dW
@@ -499,7 +488,7 @@ def update_parameters(parameters, grads, learning_rate):
         new["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
     return new
 """
-WRONG_UPDATE = _variants(UPDATE, _UP_OK, [
+WRONG_UPDATE = variants(UPDATE, _UP_OK, [
     ("learning_rate_ignored", r"learning rate", "learning_rate * grads", "grads"),
     ("plus_sign", r"sign", "] - learning_rate", "] + learning_rate"),
     ("arrays_updated_in_place", r"modif", """\
@@ -577,7 +566,7 @@ _DM_LOOP = """\
 _DM_SIZES = (
     '[X.shape[0]] + [parameters["W" + str(l)].shape[0] for l in range(1, len(parameters) // 2 + 1)]'
 )
-WRONG_MODEL = _variants(MODEL, _DM_OK, [
+WRONG_MODEL = variants(MODEL, _DM_OK, [
     ("forward_outside_the_loop", r"deep_forward runs once", _DM_LOOP, """\
     AL, caches = deep_forward(X, parameters)
     for i in range(num_iterations):
@@ -706,7 +695,7 @@ def predict(parameters, X):
     p = (AL > 0.5).astype(float)
     return p
 """
-WRONG_PREDICT = _variants(PREDICT, _PR_OK, [
+WRONG_PREDICT = variants(PREDICT, _PR_OK, [
     ("returns_probabilities", r"0\.5", "(AL > 0.5).astype(float)", "AL"),
     ("bool_labels", r"float", "(AL > 0.5).astype(float)", "AL > 0.5"),
     ("int_labels", r"float", "(AL > 0.5).astype(float)", "np.where(AL > 0.5, 1, 0)"),

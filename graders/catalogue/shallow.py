@@ -236,7 +236,7 @@ def backward_propagation(parameters, cache, X, Y):
 ]
 
 
-def _variants(function: str, template: str, entries) -> list[Implementation]:
+def variants(function: str, template: str, entries) -> list[Implementation]:
     """Wrong entries made by replacing one fragment of a correct ``template``."""
     out = []
     for name, diagnosis, old, new in entries:
@@ -258,7 +258,7 @@ def initialize_parameters(n_x, n_h, n_y, *, rng):
 """
 _W1 = "rng.standard_normal((n_h, n_x)) * 0.01"
 
-WRONG_INIT = _variants(INIT, _INIT_OK, [
+WRONG_INIT = variants(INIT, _INIT_OK, [
     ("global_randn", r"np\.random.*rng", _W1, "np.random.randn(n_h, n_x) * 0.01"),
     ("not_scaled", r"standard deviation about .*scale", _W1, "rng.standard_normal((n_h, n_x))"),
     ("zero_weights", r"symmetry", """\
@@ -326,7 +326,7 @@ def update_parameters(parameters, grads, learning_rate):
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 """
 
-WRONG_UPDATE = _variants(UPDATE, _UP_OK, [
+WRONG_UPDATE = variants(UPDATE, _UP_OK, [
     ("learning_rate_ignored", r"learning rate is ignored", 'learning_rate * grads["dW1"]',
      'grads["dW1"]'),
     ("plus_sign", r"wrong sign", 'parameters["W2"] - learning_rate',
@@ -398,7 +398,7 @@ _RECORD = """\
             costs.append(compute_cost(A2, Y))
 """
 
-WRONG_MODEL = _variants(MODEL, _NN_OK, [
+WRONG_MODEL = variants(MODEL, _NN_OK, [
     ("update_before_gradient", r"update comes before the gradient", _LOOP, """\
         A2, cache = forward_propagation(X, parameters)
         parameters = update_parameters(parameters, grads, learning_rate)
@@ -517,7 +517,7 @@ def predict(parameters, X):
     return (A2 > 0.5).astype(float)
 """
 
-WRONG_PREDICT = _variants(PREDICT, _PREDICT_OK, [
+WRONG_PREDICT = variants(PREDICT, _PREDICT_OK, [
     ("probabilities", r"probabilities A2", "(A2 > 0.5).astype(float)", "A2"),
     ("inverted", r"inverted", "A2 > 0.5", "A2 < 0.5"),
     ("compared_with_0", r"compared with 0", "A2 > 0.5", "A2 > 0"),
