@@ -11,6 +11,8 @@ swapped parameter names. A mutant that gives the reference's outputs on many inp
 from __future__ import annotations
 
 import ast
+import contextlib
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -147,16 +149,16 @@ def _number(value):
     return value
 
 
-def _same(a, b) -> bool:
+def same(a, b) -> bool:
     a, b = _number(a), _number(b)
     if type(a) is not type(b) and not (
         isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating))
     ):
         return False
     if isinstance(a, dict):
-        return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
+        return set(a) == set(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     a, b = np.asarray(a), np.asarray(b)
     return (
         a.shape == b.shape
@@ -179,6 +181,31 @@ def equivalent(fn, reference, arg_sets) -> bool:
                 not isinstance(a, np.ndarray) or np.array_equal(a, b)
                 for a, b in zip(args, mine, strict=True)
             )
-            if not unchanged or not _same(got, want):
+            if not unchanged or not same(got, want):
                 return False
     return True
+
+
+MUTANT_SECONDS = 3.0  # per mutant and stage: a mutant that still runs then has hung
+
+
+class TooSlowError(BaseException):
+    """A mutant ran past its time budget (a loop that no longer ends, say). A
+    BaseException, so that a mutant's own ``except Exception`` cannot swallow it."""
+
+
+@contextlib.contextmanager
+def budget(seconds: float):
+    """Stop the block after ``seconds`` of wall time with ``TooSlowError`` (SIGALRM:
+    pytest runs tests in the main thread of each worker process)."""
+
+    def stop(signum, frame):
+        raise TooSlowError
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

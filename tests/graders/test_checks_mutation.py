@@ -7,9 +7,6 @@ Run with ``-s`` to see the score per function.
 
 from __future__ import annotations
 
-import contextlib
-import signal
-
 import automutants
 import numpy as np
 import pytest
@@ -20,7 +17,6 @@ from graders.catalogue import RIGHT, Implementation, load
 from graders.checks import get_spec
 
 # A message is "specific" when it names a mistake, not just the worst element.
-MUTANT_SECONDS = 3.0  # per mutant and stage: a mutant that still runs then has hung
 GENERIC = ("is wrong at index", "is wrong:", "off by a constant factor", "each step", " raised ")
 
 
@@ -45,27 +41,6 @@ def _same_as_reference(spec, fn, seeds=(11, 12, 13)) -> bool:
     return True
 
 
-class _TooSlowError(Exception):
-    """A mutant ran past its time budget (a loop that no longer ends, say)."""
-
-
-@contextlib.contextmanager
-def _budget(seconds: float):
-    """Stop the block after ``seconds`` of wall time (SIGALRM: pytest runs tests in the
-    main thread of each worker process)."""
-
-    def stop(signum, frame):
-        raise _TooSlowError
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 # The initializer is checked by properties, not against reference outputs: equivalence
 # is undefined for it, so it has no mutants.
 @pytest.mark.parametrize("exercise", exercises(compared_with_reference))
@@ -88,20 +63,20 @@ def test_every_non_equivalent_mutant_fails_the_visible_check(exercise, capfd):
             except Exception:
                 continue  # no longer defines the function
             try:
-                with _budget(MUTANT_SECONDS):
+                with automutants.budget(automutants.MUTANT_SECONDS):
                     if _same_as_reference(spec, fn):
                         equivalent += 1
                         continue
-            except _TooSlowError:
+            except automutants.TooSlowError:
                 hanging += 1  # a learner's hanging loop is stopped by the sandbox's limits
                 continue
             tried += 1
             try:
-                with _budget(MUTANT_SECONDS):
+                with automutants.budget(automutants.MUTANT_SECONDS):
                     message = failure_message(check, fn)
             except AssertionError:
                 survivors.append(f"{impl.name}: {mutant.label}")
-            except _TooSlowError:
+            except automutants.TooSlowError:
                 hanging += 1
                 tried -= 1
             else:
@@ -111,7 +86,7 @@ def test_every_non_equivalent_mutant_fails_the_visible_check(exercise, capfd):
         print(
             f"\n{exercise.key}: {tried - len(survivors)}/{tried} mutants caught, "
             f"{specific} with a specific diagnosis; {equivalent} equivalent mutants skipped, "
-            f"{hanging} that run past {MUTANT_SECONDS:g} s"
+            f"{hanging} that run past {automutants.MUTANT_SECONDS:g} s"
         )
     assert tried >= 20
     assert not survivors, survivors
