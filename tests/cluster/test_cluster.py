@@ -1,7 +1,7 @@
 """Grading through real Celery workers over a real Redis broker (see conftest.py).
 
-Expected points are the tiny chapters' (pipeline_tiny.py): sigmoid 2, sigmoid_derivative 1,
-row_means 1 in 01_numpy; forward 2, compute_cost 2, backward 3 in 02_logistic.
+Expected points are the tiny chapters' (pipeline_tiny.py): every exercise of
+``graders.exercises`` in 01_numpy and 02_logistic, with a plain assert as its check.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import cluster_course as cc
 import pytest
 from cluster_procs import VENV_BIN, dlcourse, snapshot_env
 
+from graders.exercises import chapter_exercises
 from graders.pipeline.results import load_results
 
 SUBMISSIONS = {
@@ -67,7 +68,8 @@ def test_two_workers_grade_as_local_grading_does(broker, start_worker, code, not
     assert _summary(here).splitlines()[:3] == _summary(there).splitlines()[:3]
 
     expected = cc.points(local)
-    assert len(expected) == 8 * 3 and cc.points(remote) == expected
+    cells = sum(len(chapter_exercises(chapter)) for _, chapter in SUBMISSIONS)
+    assert len(expected) == cells and cc.points(remote) == expected  # dave's too: ungraded
     assert expected[("alice", "01_numpy", "test_row_means")] == 1
     assert expected[("bob", "01_numpy", "test_row_means")] == 0
     assert expected[("bob", "02_logistic", "test_backward")] == 0

@@ -1,9 +1,10 @@
 """``dlcourse export --format canvas|moodle|csv``: the files read back and held to each format.
 
-The gradebook is written directly (``save_results``) on the tiny chapters (01_numpy: 4
-points, 02_logistic: 7): ``jdoe`` graded in both, ``asmith`` ungradable in 01_numpy and
-absent from 02_logistic, ``bnew`` submitted but not graded yet, and a student whose id
-looks like a spreadsheet formula.
+The gradebook is written directly (``save_results``) on the tiny chapters, with results of
+three exercises each (01_numpy: 4 points, 02_logistic: 7; "Points Possible" is the graded
+results' maximum, so these, not the notebooks' totals): ``jdoe`` graded in both,
+``asmith`` ungradable in 01_numpy and absent from 02_logistic, ``bnew`` submitted but not
+graded yet, and a student whose id looks like a spreadsheet formula.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ reach: the instructor's source notebook, a SQLite gradebook and another student'
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -38,6 +39,25 @@ WRONG = {
 def points(*functions: str) -> int:
     """The points of the exercises expected to pass."""
     return sum(POINTS[f] for f in functions)
+
+
+def calls(function: str) -> set[str]:
+    """The chapter's exercises that the instructor's answer for ``function`` calls,
+    directly or through another exercise (read from the source notebook's solution)."""
+    found, todo = set(), [function]
+    while todo:
+        tree = ast.parse(solution_source(todo.pop()))
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} & set(POINTS)
+        todo += sorted(names - found - {function})
+        found |= names - {function}
+    return found
+
+
+def deserved(*broken: str) -> tuple[str, ...]:
+    """The exercises that deserve their points when the learner's ``broken`` functions are
+    wrong: every other exercise but those that call a broken one (as under nbgrader, where
+    ``optimize`` runs the learner's own ``forward``)."""
+    return tuple(f for f in POINTS if f not in broken and not calls(f) & set(broken))
 
 
 def grade_id(cell: dict) -> str | None:

@@ -18,7 +18,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from security_course import CHAPTER, MAX_SCORE, WRONG, points, processes_with, solution_source
+from security_course import (
+    CHAPTER,
+    MAX_SCORE,
+    POINTS,
+    WRONG,
+    deserved,
+    points,
+    processes_with,
+    solution_source,
+)
+
+ALL = tuple(POINTS)
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -84,19 +95,18 @@ def check_forward(fn, hidden=False):
 
 # student -> (solution cells, functions whose points are deserved, tampering expected)
 BATCH = {
-    "correct": ({"forward": LEAVE_PROCESS + NOISY}, ("forward", "compute_cost", "backward"),
-                False),
-    "wrong": (dict(WRONG), (), False),
+    "correct": ({"forward": LEAVE_PROCESS + NOISY}, ALL, False),
+    "wrong": (dict(WRONG), deserved(*WRONG), False),
     "gradebook": ({"forward": SPOIL_GRADEBOOK + HOLD_LOCK + WRONG["forward"]},
-                  ("compute_cost", "backward"), False),
-    "patcher": ({"forward": PATCH_NUMPY + WRONG["forward"]}, ("compute_cost", "backward"), False),
+                  deserved("forward"), False),
+    "patcher": ({"forward": PATCH_NUMPY + WRONG["forward"]}, deserved("forward"), False),
     "blanker": ({"forward": "get_ipython().input_transformers_post.append(lambda lines: [])\n"
-                            + WRONG["forward"]}, ("compute_cost", "backward"), False),
+                            + WRONG["forward"]}, deserved("forward"), False),
     # a fake check prints the kernel's success line: no points, and the batch is told
-    "liar": ({"forward": WRONG["forward"] + FAKE_CHECK}, ("compute_cost", "backward"), True),
-    # the process ends in backward's cell: that cell alone is lost
+    "liar": ({"forward": WRONG["forward"] + FAKE_CHECK}, deserved("forward"), True),
+    # the process ends in backward's cell: that cell and its callers' are lost
     "exiter": ({"backward": solution_source("backward") + "\nimport os\nos._exit(0)\n"},
-               ("forward", "compute_cost"), False),
+               deserved("backward"), False),
 }
 # PostgreSQL: the attacks on the database server itself, and the tampering report.
 BATCHES = {"sqlite": BATCH, "postgresql": {k: BATCH[k] for k in ("gradebook", "liar")}}
@@ -116,7 +126,7 @@ def ok(run: subprocess.CompletedProcess, code: int = 0) -> str:
 
 def submit(root: Path, student: str, cells: dict[str, str], values: dict[str, str]) -> None:
     notebook = json.loads((root / "release" / CHAPTER / f"{CHAPTER}.ipynb").read_text())
-    answers = {f: solution_source(f) for f in ("forward", "compute_cost", "backward")}
+    answers = {f: solution_source(f) for f in POINTS}
     answers.update(cells)
     for cell in notebook["cells"]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")

@@ -12,7 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from security_course import CHAPTER, MAX_SCORE, POINTS, WRONG, points, solution_source
+from security_course import (
+    CHAPTER,
+    MAX_SCORE,
+    POINTS,
+    WRONG,
+    calls,
+    deserved,
+    points,
+    solution_source,
+)
 
 from graders.paths import NOTEBOOKS_DIR
 from graders.trusted import grade_notebook
@@ -133,7 +142,7 @@ def test_slow_cells_add_up_to_the_submission_limit_not_past_it(tmp_path):
     assert 0 <= result.score < MAX_SCORE  # what ran after the budget gets nothing
 
 
-# --- low: a malformed return value fails its own exercise only ----------------------
+# --- low: a malformed return value fails its own exercise and its callers only -------
 ODD_RESULTS = {
     "a generator": "def forward(w, b, X):\n    return (x for x in range(3))\n",
     "an object array": "def forward(w, b, X):\n    return np.array([object()] * X.shape[1])\n",
@@ -147,12 +156,12 @@ ODD_RESULTS = {
 
 
 @pytest.mark.parametrize("source", ODD_RESULTS.values(), ids=list(ODD_RESULTS))
-def test_an_odd_return_value_fails_only_its_exercise(course, source):
+def test_an_odd_return_value_fails_only_its_exercise_and_callers(course, source):
     result = grade(course.submit({"forward": source}), source_notebook=course.source)
     assert result.status == "graded"
     assert result.by_function()["forward"].points == 0
     assert result.by_function()["forward"].diagnosis
-    assert result.score == points("compute_cost", "backward")
+    assert result.score == points(*deserved("forward"))
     assert result.tampering == []
 
 
@@ -181,10 +190,13 @@ def test_a_test_cell_that_prints_a_pass_it_did_not_earn_is_reported(course):
 
 
 def test_points_are_as_the_function_stood_at_its_test_cell(tmp_path):
-    """A scratch cell after the test cell that redefines the function does not matter,
-    as under nbgrader; a fix made only after the test cell does not count either."""
+    """A scratch cell after the test cell that redefines the function does not cost its
+    own exercise, as under nbgrader (the later exercises that call it run the new one); a
+    fix made only after the test cell does not count either."""
     later_wrong = [("test_forward", WRONG["forward"])]
-    assert grade(submit_chapter(tmp_path, CHAPTER, {}, later_wrong)).score == MAX_SCORE
+    assert grade(submit_chapter(tmp_path, CHAPTER, {}, later_wrong)).score == (
+        MAX_SCORE - sum(POINTS[f] for f in POINTS if "forward" in calls(f))
+    )
     later_right = [("test_forward", solution_source("forward"))]
     path = submit_chapter(tmp_path, CHAPTER, {"forward": WRONG["forward"]}, later_right)
     assert grade(path).score == MAX_SCORE - POINTS["forward"]

@@ -2,7 +2,8 @@
 it deserves, and nothing outside the sandbox changes.
 
 A function "deserves" its points when the code the learner wrote for it computes the right
-values; a cell that hangs, crashes or ends the process loses only its own exercise. Every
+values; a cell that hangs, crashes or ends the process loses its own exercise and those that
+call its function (``deserved``), as under nbgrader. Every
 test also checks that the instructor's notebooks, the gradebook and another student's
 submission are byte-for-byte unchanged and that no process an attack started survives.
 """
@@ -21,6 +22,7 @@ from security_course import (
     MAX_SCORE,
     POINTS,
     WRONG,
+    deserved,
     points,
     processes_with,
     solution_source,
@@ -170,59 +172,59 @@ np.log(np.zeros(1))  # RuntimeWarning: divide by zero
 
 ATTACKS = [
     Attack("correct", {}, ALL),
-    Attack("all wrong", dict(WRONG), (), r"case"),
-    Attack("one wrong", {"forward": WRONG["forward"]}, ("compute_cost", "backward")),
+    Attack("all wrong", dict(WRONG), deserved(*WRONG), r"case"),
+    Attack("one wrong", {"forward": WRONG["forward"]}, deserved("forward")),
     Attack("syntax error", {"backward": "def backward(X, A, Y)\n    return 1\n"},
-           ("forward", "compute_cost"), "SyntaxError"),
+           deserved("backward"), "SyntaxError"),
     Attack("exception", {"backward": "def backward(X, A, Y):\n    raise ValueError('oops')\n"},
-           ("forward", "compute_cost"), "ValueError"),
+           deserved("backward"), "ValueError"),
     Attack("infinite loop in a cell", {"forward": right("forward", after="while True: pass")},
-           ("compute_cost", "backward"), "time limit"),
+           deserved("forward"), "time limit"),
     Attack("infinite loop ignoring SIGINT",
            {"forward": "import signal\ndef forward(w, b, X):\n"
                        "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n"
                        "        pass\n"},
-           ("compute_cost", "backward"), "time limit"),
+           deserved("forward"), "time limit"),
     Attack("memory bomb",
            {"forward": "def forward(w, b, X):\n    hog = []\n    while True:\n"
                        "        hog.append(np.ones(10**7))\n"},
-           ("compute_cost", "backward"), "MemoryError|time limit"),  # slow paging: either
-    Attack("fork bomb", {"forward": FORK_BOMB}, ("compute_cost", "backward"), "forward"),
+           deserved("forward"), "MemoryError|time limit"),  # slow paging: either
+    Attack("fork bomb", {"forward": FORK_BOMB}, deserved("forward"), "forward"),
     Attack("sys.exit after the answer",
            {"backward": right("backward", after="import sys\nsys.exit(0)")}, ALL),
     Attack("os._exit", {"backward": right("backward", after="import os\nos._exit(0)")},
-           ("forward", "compute_cost"), "ended the grading process"),
+           deserved("backward"), "ended the grading process"),
     Attack("IPython exit()", {"compute_cost": right("compute_cost", after="exit()")}, ALL),
     Attack("200k lines of output",
            {"forward": right("forward", after="for i in range(200_000):\n    print(i)")}, ALL),
     Attack("patched numpy and checks",
-           {"forward": wrong("forward", PATCH_EVERYTHING)}, ("compute_cost", "backward")),
+           {"forward": wrong("forward", PATCH_EVERYTHING)}, deserved("forward")),
     Attack("input transformer blanking later cells",
            {"forward": wrong("forward", "get_ipython().input_transformers_post.append("
                                         "lambda lines: [])")},
-           ("compute_cost", "backward")),
+           deserved("forward")),
     Attack("showtraceback and excepthook hidden",
            {"backward": "import sys\nget_ipython().showtraceback = lambda *a, **k: None\n"
                         "sys.excepthook = lambda *a: None\n"
                         "def backward(X, A, Y):\n    raise ValueError('hidden')\n"},
-           ("forward", "compute_cost"), "ValueError"),
-    Attack("__eq__ always True", {"forward": LIAR}, ("compute_cost", "backward"), "Liar"),
-    Attack("ndarray subclass", {"forward": SUBCLASS}, ("compute_cost", "backward"), "subclass"),
+           deserved("backward"), "ValueError"),
+    Attack("__eq__ always True", {"forward": LIAR}, deserved("forward"), "Liar"),
+    Attack("ndarray subclass", {"forward": SUBCLASS}, deserved("forward"), "subclass"),
     Attack("shipped numpy.py, right answers", {}, ALL,
            files={"numpy.py": "allclose = lambda *a, **k: True\nraise SystemExit('fake')\n"}),
     Attack("shipped numpy.py, wrong answer", {"forward": WRONG["forward"]},
-           ("compute_cost", "backward"),
+           deserved("forward"),
            files={"numpy.py": "allclose = lambda *a, **k: True\n"}),
     Attack("importing the reference",
            {"forward": "from dlnotes.logistic import forward\n",
             "compute_cost": "from dlnotes.cost import cross_entropy_cost\n"
                             "def compute_cost(A, Y):\n    return cross_entropy_cost(A, Y)\n"},
-           ("backward",), "not available while grading"),
-    Attack("reading the reference", {"backward": READ_REFERENCE}, ("forward", "compute_cost")),
+           deserved("forward", "compute_cost"), "not available while grading"),
+    Attack("reading the reference", {"backward": READ_REFERENCE}, deserved("backward")),
     Attack("reading the source notebooks and the catalogue", {"backward": READ_SOURCES},
-           ("forward", "compute_cost"), "ModuleNotFoundError"),
+           deserved("backward"), "ModuleNotFoundError"),
     Attack("writing the gradebook and others' files",
-           {"forward": wrong("forward", WRITE_EVERYTHING)}, ("compute_cost", "backward")),
+           {"forward": wrong("forward", WRITE_EVERYTHING)}, deserved("forward")),
     Attack("holding a lock on the gradebook",
            {"forward": right("forward", before=HOLD_LOCK)}, ALL),
     Attack("a process left running",
@@ -272,7 +274,7 @@ def test_attack_scores_what_it_deserves(attack: Attack, course, marker):
     for exercise in result.exercises:
         assert exercise.passed == (exercise.function in attack.passing)
         assert (exercise.diagnosis is None) == exercise.passed
-        if not exercise.passed and attack.diagnosis:
+        if exercise.function in attack.cells and not exercise.passed and attack.diagnosis:
             assert re.search(attack.diagnosis, exercise.diagnosis), exercise.diagnosis
     assert course.fingerprint() == before
     assert processes_with(f"sleep {marker}") == []
@@ -293,7 +295,7 @@ def test_deleted_solution_cell_loses_only_its_exercise(course):
                              != "backward"]
 
     result = grade(course, course.submit(edit=delete_backward))
-    assert result.score == points("forward", "compute_cost")
+    assert result.score == points(*deserved("backward"))
     assert "not defined" in result.by_function()["backward"].diagnosis
 
 
@@ -314,7 +316,7 @@ def test_edited_locked_cells_do_not_matter(course):
 
 @pytest.mark.parametrize(("duplicate", "passing"), [
     (None, ALL),
-    (WRONG["backward"], ("forward", "compute_cost")),
+    (WRONG["backward"], deserved("backward")),
 ])
 def test_duplicated_cell_runs_in_notebook_order(course, duplicate, passing):
     """Like the kernel: every copy runs, the last definition is the one graded."""
@@ -340,7 +342,7 @@ def test_retyped_solution_cell_is_not_run(course):
                 cell.pop("execution_count", None)
 
     result = grade(course, course.submit(edit=edit))
-    assert result.score == points("compute_cost", "backward")
+    assert result.score == points(*deserved("forward"))
 
 
 @pytest.mark.parametrize("raw", [b"{ not json", b"[]", b'{"cells": 3}', b"\xff\xfe" * 10])
