@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+import call_graph
 import pytest
 from notebook_course import (
     cells_by_grade_id,
@@ -61,23 +62,34 @@ def test_release_stubs_every_solution_and_drops_hidden_tests(chapter, tmp_path):
         assert "hidden=True" not in cell.source
 
 
-def submissions(chapter: str) -> dict[str, list]:
-    """Student id -> the catalogue implementations pasted into that student's notebook.
+def submissions(chapter: str, answers: dict[str, str]) -> dict[str, list]:
+    """Student id -> the catalogue implementations pasted into that student's notebook
+    (whose other solution cells hold ``answers``, the source's).
 
-    A wrong implementation gets a student of its own: another mistake in the same
-    notebook could make its exercise fail for another reason. Right ones are grouped,
-    the k-th right variant of every exercise in student ``right-k``: a notebook of correct
-    answers must get full marks on every cell, so a group passes only if each member does
-    (and the group is named when one does not); this halves the number of notebooks.
+    Wrong implementations share notebooks, a few exercises' mistakes in each: at most one
+    per exercise, and none that calls (itself or through the notebook's answers) another
+    exercise whose mistake is in the same notebook, so each test cell that fails there has
+    only its own mistake to fail for. Right ones are grouped too, the k-th right variant of
+    every exercise in student ``right-k``: a notebook of correct answers must get full
+    marks on every cell, so a group passes only if each member does (and the group is
+    named when one does not).
     """
     from graders.catalogue import RIGHT, WRONG
 
-    out: dict[str, list] = {}
+    wrong: list[list] = []  # notebooks, each a list of implementations
+    entries = [(impl, call_graph.calls(answers, impl.function, impl.source) | {impl.function})
+               for e in chapter_exercises(chapter) for impl in WRONG.get(e.key, [])]
+    for impl, needs in sorted(entries, key=lambda entry: (-len(entry[1]), -len(WRONG[entry[0].key]))):
+        for notebook in wrong:
+            if not any(other.function in needs or impl.function in other_needs
+                       for other, other_needs in notebook):
+                notebook.append((impl, needs))
+                break
+        else:
+            wrong.append([(impl, needs)])
+    out = {f"wrong-{n:02d}": [impl for impl, _ in notebook] for n, notebook in enumerate(wrong)}
     for exercise in chapter_exercises(chapter):
-        key = f"{exercise.module}.{exercise.function}"
-        for index, impl in enumerate(WRONG.get(key, [])):
-            out[f"wrong-{exercise.function}-{index:02d}"] = [impl]
-        for index, impl in enumerate(RIGHT.get(key, [])):
+        for index, impl in enumerate(RIGHT.get(exercise.key, [])):
             out.setdefault(f"right-{index:02d}", []).append(impl)
     return out
 
@@ -90,7 +102,7 @@ def test_autograde_release_source_and_catalogue(chapter, tmp_path):
     answers = solution_cells(source)
     submit(root, chapter, "release", released)
     submit(root, chapter, "source", with_solutions(released, answers))
-    entries = submissions(chapter)
+    entries = submissions(chapter, answers)
     for student, impls in entries.items():
         mutated = with_solutions(released, {**answers, **{i.function: i.source for i in impls}})
         submit(root, chapter, student, mutated)
@@ -107,13 +119,20 @@ def test_autograde_release_source_and_catalogue(chapter, tmp_path):
     failures, caught, tried, accepted, offered = [], 0, 0, 0, 0
     for student, impls in entries.items():
         if student.startswith("wrong"):
-            (impl,) = impls
-            tried += 1
-            test_id = f"test_{impl.function}"
-            if got[student][test_id] < full[test_id]:
-                caught += 1
-            else:
-                failures.append(f"wrong {impl.key} {impl.name!r} kept full marks")
+            mistaken = {i.function for i in impls}
+            for impl in impls:
+                tried += 1
+                if got[student][f"test_{impl.function}"] < full[f"test_{impl.function}"]:
+                    caught += 1
+                else:
+                    failures.append(f"wrong {impl.key} {impl.name!r} kept full marks")
+            for exercise in chapter_exercises(chapter):  # untouched by the mistakes
+                test_id = exercise.test_id
+                if exercise.function not in mistaken and not (
+                    call_graph.calls(answers, exercise.function) & mistaken
+                ) and got[student][test_id] < full[test_id]:
+                    failures.append(f"right {exercise.function} lost points beside "
+                                    f"{sorted(i.name for i in impls)}")
         else:
             offered += len(impls)
             if got[student] == full:
@@ -127,6 +146,6 @@ def test_autograde_release_source_and_catalogue(chapter, tmp_path):
         f"mistakes caught {caught}/{tried}, correct variants accepted {accepted}/{offered}"
     )
     assert tried and offered, "the catalogue has no entries for this chapter"
-    for exercise in chapter_exercises(chapter):
-        assert f"wrong-{exercise.function}-00" in entries, f"no wrong {exercise.function}"
+    pasted = {i.function for impls in entries.values() for i in impls}
+    assert pasted == {e.function for e in chapter_exercises(chapter)}, "an exercise is missing"
     assert not failures, "\n".join(failures)

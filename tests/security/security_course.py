@@ -8,7 +8,6 @@ reach: the instructor's source notebook, a SQLite gradebook and another student'
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -16,6 +15,8 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+import call_graph
 
 from graders.exercises import chapter_exercises
 from graders.paths import NOTEBOOKS_DIR
@@ -43,14 +44,8 @@ def points(*functions: str) -> int:
 
 def calls(function: str) -> set[str]:
     """The chapter's exercises that the instructor's answer for ``function`` calls,
-    directly or through another exercise (read from the source notebook's solution)."""
-    found, todo = set(), [function]
-    while todo:
-        tree = ast.parse(solution_source(todo.pop()))
-        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} & set(POINTS)
-        todo += sorted(names - found - {function})
-        found |= names - {function}
-    return found
+    directly or through another exercise (read from the source notebook's solutions)."""
+    return call_graph.calls({f: solution_source(f) for f in POINTS}, function)
 
 
 def deserved(*broken: str) -> tuple[str, ...]:
