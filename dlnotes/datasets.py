@@ -150,13 +150,7 @@ def load_faces() -> tuple[NDArray[np.uint8], Array, NDArray[np.uint8], Array]:
     test_x_orig : ndarray of uint8, shape (40, 25, 25)
     test_y : ndarray of float64, shape (1, 40), 0.0 or 1.0
     """
-    arrays = _read("faces.npz")
-    return (
-        arrays["train_x"],
-        arrays["train_y"].astype(np.float64),
-        arrays["test_x"],
-        arrays["test_y"].astype(np.float64),
-    )
+    return _stored_images("faces.npz")
 
 
 FACES_CLASSES = ("non-face", "face")  # what label 0 and label 1 mean in load_faces()
@@ -183,13 +177,7 @@ def load_digit_pairs() -> tuple[NDArray[np.uint8], Array, NDArray[np.uint8], Arr
     test_x_orig : ndarray of uint8, shape (1000, 10, 20)
     test_y : ndarray of float64, shape (1, 1000), 0.0 or 1.0
     """
-    arrays = _read("digit_pairs.npz")
-    return (
-        arrays["train_x"],
-        arrays["train_y"].astype(np.float64),
-        arrays["test_x"],
-        arrays["test_y"].astype(np.float64),
-    )
+    return _stored_images("digit_pairs.npz")
 
 
 def load_digit_pair_digits() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
@@ -202,6 +190,18 @@ def load_digit_pair_digits() -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
 
 
 DIGIT_PAIRS_CLASSES = ("different parity", "same parity")  # label 0, label 1
+
+
+def _stored_images(name: str) -> tuple[NDArray[np.uint8], Array, NDArray[np.uint8], Array]:
+    """An image set's train images, train labels, test images and test labels, as stored
+    (the labels as float64)."""
+    arrays = _read(name)
+    return (
+        arrays["train_x"],
+        arrays["train_y"].astype(np.float64),
+        arrays["test_x"],
+        arrays["test_y"].astype(np.float64),
+    )
 
 
 def _read(name: str) -> dict[str, np.ndarray]:
