@@ -127,6 +127,9 @@ class Grader:
             if verdict.diagnosis is not None:
                 verdict = replace(verdict, diagnosis=notebook.redact(verdict.diagnosis, secret))
             result.exercises.append(verdict)
+        result.exercises = _name_failed_callees(
+            result.exercises, notebook.answer_calls(source_cells, [e.function for e in exercises])
+        )
         result.tampering = _claims(result, steps, outputs)
         passed = sum(e.passed for e in result.exercises)
         result.message = f"{passed}/{len(exercises)} exercises passed in the {self.mode} sandbox"
@@ -273,6 +276,27 @@ def _error_text(error: object) -> str:
     if not isinstance(error, dict):
         return ""
     return f"{error.get('type', 'Error')}: {error.get('message', '')}".rstrip(": ")
+
+
+def _name_failed_callees(results: list[ExerciseResult],
+                         calls: dict[str, set[str]]) -> list[ExerciseResult]:
+    """A failed exercise whose worked answer calls other exercises that failed too says so:
+    its own failure may be theirs (``optimize`` runs the learner's ``forward``). Only the
+    first causes are named: a failed callee whose own callees all pass."""
+    failed = [r.function for r in results if not r.passed]
+    first = [f for f in failed if not calls.get(f, set()) & set(failed)]
+    out = []
+    for r in results:
+        callees = [f for f in first if f in calls.get(r.function, ())]
+        if r.diagnosis is not None and callees:
+            names = " and ".join(", ".join(callees).rsplit(", ", 1))
+            one = len(callees) == 1
+            r = replace(r, diagnosis=f"{r.diagnosis}. Fix {names} first: {r.function} is "
+                                     f"meant to call {'it' if one else 'them'}, and "
+                                     f"{'it fails its' if one else 'they fail their'} own "
+                                     f"check{'' if one else 's'}")
+        out.append(r)
+    return out
 
 
 def _cell_output(position: int, step: notebook.Step, out: object, note: str | None,

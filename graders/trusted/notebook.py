@@ -13,6 +13,7 @@ copy of a locked cell runs once, where it first stands.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass
@@ -139,6 +140,30 @@ def plan_steps(cells: list[dict], source_cells: list[dict], functions: list[str]
         name = f"cell:{position}:{_ID.sub('', gid or '')[:60]}"
         steps.append(Step(name, kind, to_python(source), gid, function, index))
     return steps
+
+
+def answer_calls(source_cells: list[dict], functions: list[str]) -> dict[str, set[str]]:
+    """Which of ``functions`` each one's worked answer (its solution cell in the instructor's
+    source notebook, never learner text) calls, directly or through another: in chapter 2,
+    ``optimize`` -> ``{forward, compute_cost, backward}``."""
+    direct = {}
+    for cell in source_cells:
+        if (gid := grade_id(cell)) in functions:
+            try:
+                tree = ast.parse(to_python(cell_source(cell)))
+            except SyntaxError:
+                continue
+            direct[gid] = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                           and n.id in functions and n.id != gid}
+    closed = {}
+    for function in direct:
+        found, todo = set(), [function]
+        while todo:
+            new = direct.get(todo.pop(), set()) - found - {function}
+            found |= new
+            todo += sorted(new)
+        closed[function] = found
+    return closed
 
 
 def hidden_lines(source_cells: list[dict]) -> list[str]:

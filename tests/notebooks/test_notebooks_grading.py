@@ -79,7 +79,9 @@ def submissions(chapter: str, answers: dict[str, str]) -> dict[str, list]:
     wrong: list[list] = []  # notebooks, each a list of implementations
     entries = [(impl, call_graph.calls(answers, impl.function, impl.source) | {impl.function})
                for e in chapter_exercises(chapter) for impl in WRONG.get(e.key, [])]
-    for impl, needs in sorted(entries, key=lambda entry: (-len(entry[1]), -len(WRONG[entry[0].key]))):
+    # the most entangled first (model calls everything), then the exercises with most entries
+    entries.sort(key=lambda entry: (-len(entry[1]), -len(WRONG[entry[0].key])))
+    for impl, needs in entries:
         for notebook in wrong:
             if not any(other.function in needs or impl.function in other_needs
                        for other, other_needs in notebook):

@@ -397,3 +397,24 @@ def test_overhead_per_notebook_is_small(course):
     # The 0.5 s target holds on an idle machine (about 0.2 s of CPU per notebook); this
     # bound only catches regressions such as importing matplotlib in the child (seconds).
     assert (time.perf_counter() - start) / 3 < 3.0
+
+
+def test_a_failure_that_may_be_a_callees_names_the_callee_first(course):
+    """optimize runs the learner's own forward: when forward fails its check, optimize's
+    diagnosis says to fix forward first (the callees are read from the worked answers)."""
+    result = grade(course, course.submit({"forward": WRONG["forward"]}))
+    why = {e.function: e.diagnosis for e in result.exercises}
+    first = "Fix forward first: {} is meant to call it, and it fails its own check"
+    for function in ("optimize", "predict", "model"):  # their answers call forward
+        assert why[function].endswith(first.format(function)), why[function]
+    assert "Fix" not in why["forward"]
+
+    from graders.catalogue import WRONG as CATALOGUE
+
+    wrong_optimize = CATALOGUE["logistic.optimize"][0].source
+    result = grade(course, course.submit({"optimize": wrong_optimize}))
+    why = {e.function: e.diagnosis for e in result.exercises}
+    assert "Fix" not in why["optimize"]  # its callees pass: its failure is its own
+    assert why["model"].endswith(
+        "Fix optimize first: model is meant to call it, and it fails its own check")
+    assert why["predict"] is None
