@@ -1,10 +1,11 @@
 """The chapter notebooks under real nbgrader: release, autograde, and mutation tests.
 
 One temporary course per chapter; every submission is a student of it (the untouched
-release, the source notebook, and one student per catalogue implementation pasted into
-its exercise's solution cell of a release copy whose other solution cells hold the
-correct answers); one ``nbgrader autograde`` call grades them all; the scores are read
-back from the gradebook with nbgrader's ``Gradebook`` API.
+release, the source notebook, and students whose release copies hold catalogue
+implementations in their exercises' solution cells and the correct answers in the others:
+see ``submissions``); one ``nbgrader autograde`` call grades them all; the scores are
+read back from the gradebook with nbgrader's ``Gradebook`` API. Every catalogue entry of
+every exercise is graded by nbgrader.
 """
 
 from __future__ import annotations
