@@ -278,17 +278,25 @@ def _error_text(error: object) -> str:
     return f"{error.get('type', 'Error')}: {error.get('message', '')}".rstrip(": ")
 
 
+def _unwritten(result: ExerciseResult) -> bool:
+    """Its function is still the released stub, or not defined at all."""
+    why = result.diagnosis or ""
+    return (f"{result.function} raises NotImplementedError" in why
+            or why.startswith(f"{result.function} is not defined"))
+
+
 def _name_failed_callees(results: list[ExerciseResult],
                          calls: dict[str, set[str]]) -> list[ExerciseResult]:
-    """A failed exercise whose worked answer calls other exercises that failed too says so:
-    its own failure may be theirs (``optimize`` runs the learner's ``forward``). Only the
-    first causes are named: a failed callee whose own callees all pass."""
-    failed = [r.function for r in results if not r.passed]
-    first = [f for f in failed if not calls.get(f, set()) & set(failed)]
+    """A written exercise that failed, whose worked answer calls exercises that failed too,
+    says so: its failure may be theirs (``optimize`` runs the learner's ``forward``). Only
+    first causes are named: a failed callee that is unwritten or whose own callees pass."""
+    failed = {r.function for r in results if not r.passed}
+    first = [r.function for r in results if not r.passed
+             and (_unwritten(r) or not calls.get(r.function, set()) & failed)]
     out = []
     for r in results:
         callees = [f for f in first if f in calls.get(r.function, ())]
-        if r.diagnosis is not None and callees:
+        if r.diagnosis is not None and callees and not _unwritten(r):
             names = " and ".join(", ".join(callees).rsplit(", ", 1))
             one = len(callees) == 1
             r = replace(r, diagnosis=f"{r.diagnosis}. Fix {names} first: {r.function} is "

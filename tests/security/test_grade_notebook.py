@@ -418,3 +418,10 @@ def test_a_failure_that_may_be_a_callees_names_the_callee_first(course):
     assert why["model"].endswith(
         "Fix optimize first: model is meant to call it, and it fails its own check")
     assert why["predict"] is None
+
+    # an exercise not written yet is not told to fix its callees; it is a first cause
+    result = grade(course, course.submit({"forward": WRONG["forward"], "optimize": "x = 1\n"}))
+    why = {e.function: e.diagnosis for e in result.exercises}
+    assert why["optimize"].startswith("optimize is not defined") and "Fix" not in why["optimize"]
+    assert why["model"].endswith("Fix forward and optimize first: model is meant to call "
+                                 "them, and they fail their own checks"), why["model"]
