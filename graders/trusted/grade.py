@@ -17,7 +17,8 @@ For a submission it
    without it, within the submission's total time, so it costs only what it takes down;
 4. replays what the child recorded through the check library
    (:func:`~graders.trusted.verify.exercise_result`): points and diagnoses are the
-   parent's alone.
+   parent's alone. A failed exercise whose worked answer calls another failed one names
+   that one to fix first (the calls are read from the source notebook).
 
 Whether the instructor's setup cells work is established by running them alone, without
 any learner code (:meth:`Grader.check_setup`: before a batch, and whenever a setup cell
