@@ -287,13 +287,13 @@ def _unwritten(result: ExerciseResult) -> bool:
 
 
 def _name_failed_callees(results: list[ExerciseResult],
-                         calls: dict[str, set[str]]) -> list[ExerciseResult]:
+                         calls: dict[str, frozenset[str]]) -> list[ExerciseResult]:
     """A written exercise that failed, whose worked answer calls exercises that failed too,
     says so: its failure may be theirs (``optimize`` runs the learner's ``forward``). Only
     first causes are named: a failed callee that is unwritten or whose own callees pass."""
     failed = {r.function for r in results if not r.passed}
     first = [r.function for r in results if not r.passed
-             and (_unwritten(r) or not calls.get(r.function, set()) & failed)]
+             and (_unwritten(r) or not calls.get(r.function, frozenset()) & failed)]
     out = []
     for r in results:
         callees = [f for f in first if f in calls.get(r.function, ())]

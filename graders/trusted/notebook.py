@@ -14,6 +14,7 @@ copy of a locked cell runs once, where it first stands.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -142,28 +143,40 @@ def plan_steps(cells: list[dict], source_cells: list[dict], functions: list[str]
     return steps
 
 
-def answer_calls(source_cells: list[dict], functions: list[str]) -> dict[str, set[str]]:
+def calls_among(sources: dict[str, str]) -> dict[str, frozenset[str]]:
+    """For each function of ``sources`` (its name -> the source that defines it), the
+    others it calls, directly or through another one. A source that does not parse calls
+    nothing. Cached: the grading of every submission asks again for the same answers."""
+    return _closure(tuple(sorted(sources.items())))
+
+
+@functools.lru_cache(maxsize=32)
+def _closure(sources: tuple[tuple[str, str], ...]) -> dict[str, frozenset[str]]:
+    names = {name for name, _ in sources}
+    direct = {}
+    for name, source in sources:
+        try:
+            tree = ast.parse(to_python(source))
+        except SyntaxError:
+            tree = ast.Module(body=[], type_ignores=[])
+        direct[name] = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} & names - {name}
+    closed = {}
+    for name in direct:
+        found, todo = set(), [name]
+        while todo:
+            new = direct[todo.pop()] - found - {name}
+            found |= new
+            todo += sorted(new)
+        closed[name] = frozenset(found)
+    return closed
+
+
+def answer_calls(source_cells: list[dict], functions: list[str]) -> dict[str, frozenset[str]]:
     """Which of ``functions`` each one's worked answer (its solution cell in the instructor's
     source notebook, never learner text) calls, directly or through another: in chapter 2,
     ``optimize`` -> ``{forward, compute_cost, backward}``."""
-    direct = {}
-    for cell in source_cells:
-        if (gid := grade_id(cell)) in functions:
-            try:
-                tree = ast.parse(to_python(cell_source(cell)))
-            except SyntaxError:
-                continue
-            direct[gid] = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                           and n.id in functions and n.id != gid}
-    closed = {}
-    for function in direct:
-        found, todo = set(), [function]
-        while todo:
-            new = direct.get(todo.pop(), set()) - found - {function}
-            found |= new
-            todo += sorted(new)
-        closed[function] = found
-    return closed
+    return calls_among({gid: cell_source(cell) for cell in source_cells
+                        if (gid := grade_id(cell)) in functions})
 
 
 def hidden_lines(source_cells: list[dict]) -> list[str]:

@@ -16,10 +16,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import call_graph
-
 from graders.exercises import chapter_exercises
 from graders.paths import NOTEBOOKS_DIR
+from graders.trusted.notebook import calls_among
 
 CHAPTER = "02_logistic"
 SOURCE = NOTEBOOKS_DIR / CHAPTER / f"{CHAPTER}.ipynb"
@@ -45,7 +44,7 @@ def points(*functions: str) -> int:
 def calls(function: str) -> set[str]:
     """The chapter's exercises that the instructor's answer for ``function`` calls,
     directly or through another exercise (read from the source notebook's solutions)."""
-    return call_graph.calls({f: solution_source(f) for f in POINTS}, function)
+    return set(calls_among({f: solution_source(f) for f in POINTS})[function])
 
 
 def deserved(*broken: str) -> tuple[str, ...]:
